@@ -1,0 +1,52 @@
+/**
+ * The codec interface: one compressed stream in, its bytes out, as Loki frames them (see docs/format.md).
+ */
+
+/** Loki's codec bytes (`pkg/compression`), as stored in a chunk header. */
+export const CodecId = {
+  none: 0,
+  gzip: 1,
+  /** Loki's `dumb` codec: recognised, never supported (Loki cannot read it either). */
+  dumb: 2,
+  'lz4-64k': 3,
+  snappy: 4,
+  'lz4-256k': 5,
+  'lz4-1M': 6,
+  /** LZ4 with 4 MiB frame blocks; Loki calls it `lz4`. */
+  lz4: 7,
+  flate: 8,
+  zstd: 9,
+} as const;
+
+/** Loki's name for a codec (`Codec.String()` in Go). */
+export type CodecName = keyof typeof CodecId;
+
+/** Options every decompressor honours. */
+export interface DecompressOptions {
+  /**
+   * Refuse (with `LIMIT_EXCEEDED`) to produce more than this many bytes. Guards against decompression
+   * bombs: a few bytes that claim or produce gigabytes.
+   */
+  maxOutputSize: number;
+  /** A hint of the expected output size, used only to size buffers (never trusted as a bound). */
+  sizeHint?: number;
+}
+
+/** A compression codec as Loki uses it. */
+export interface Codec {
+  /** Loki's codec byte. */
+  readonly id: number;
+  /** Loki's codec name. */
+  readonly name: string;
+  /** Compresses `data` into one stream framed as Loki's Go writer frames it. */
+  compress(data: Uint8Array): Uint8Array;
+  /**
+   * Decompresses one stream, verifying every checksum the stream carries.
+   * @throws {LokiChunkError} `CORRUPT_STREAM`, `CHECKSUM_MISMATCH`, `TRUNCATED` or `LIMIT_EXCEEDED`; offsets
+   *   are relative to `data`.
+   */
+  decompress(data: Uint8Array, options: DecompressOptions): Uint8Array;
+}
+
+/** Default decompressed-size limit: 1 GiB, Loki's own cap on one line. */
+export const DEFAULT_MAX_DECOMPRESSED_SIZE = 1 << 30;

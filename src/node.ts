@@ -1,0 +1,5 @@
+/**
+ * Node-only helpers for loki-chunk (file handles and Node streams). Everything platform-neutral is in the
+ * main entry point, which this module re-exports.
+ */
+export * from './index.js';
