@@ -15,3 +15,32 @@ export {
   type DecompressOptions,
 } from './compression/codec.js';
 export { CodecRegistry, type RegisterOptions } from './compression/registry.js';
+export {
+  readChunk,
+  isRawChunk,
+  Chunk,
+  ChunkBlock,
+  type ReadChunkOptions,
+  type EntriesQuery,
+  type SkippedBlock,
+  type EncodingInfo,
+} from './chunk/chunk.js';
+export { readCheckpoint, decodeHeadBlock, type HeadBlock } from './chunk/checkpoint.js';
+export { LogEntry } from './chunk/entry.js';
+export type { Direction } from './chunk/loki-order.js';
+export type { BlockMeta, ChecksumCheck, SectionLocation } from './chunk/layout.js';
+export { DEFAULT_LIMITS, type ChunkLimits } from './chunk/limits.js';
+export {
+  CHUNK_MAGIC,
+  HeadBlockFormat,
+  DEFAULT_BLOCK_SIZE,
+  DEFAULT_TARGET_SIZE,
+  type ChunkFormat,
+} from './chunk/constants.js';
+export {
+  normalizeLabelName,
+  normalizeStructuredMetadata,
+  queryStructuredMetadata,
+  type StructuredMetadataPair,
+} from './chunk/structured-metadata.js';
+export { isStorageWrapped, unwrapStoredChunk, type StorageWrapper } from './storage/wrapper.js';

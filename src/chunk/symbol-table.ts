@@ -1,0 +1,64 @@
+/** The v4 structured-metadata symbol table: `uvarint #symbols`, then `(uvarint len | bytes)*`, compressed. */
+import { ByteReader } from '../binary/byte-reader.js';
+import type { Codec } from '../compression/codec.js';
+import { LokiChunkError } from '../errors.js';
+import type { ChunkLimits } from './limits.js';
+
+const utf8 = /*#__PURE__*/ new TextDecoder('utf-8');
+
+/**
+ * Decodes the symbol table from its section (without the CRC) at absolute `offset`. `codec` is the chunk codec;
+ * `null` for WAL checkpoint chunks, which store the symbols uncompressed.
+ */
+export function decodeSymbolTable(
+  section: Uint8Array,
+  offset: number,
+  codec: Codec | null,
+  limits: ChunkLimits,
+): string[] {
+  const head = new ByteReader(section, 0, section.length, offset);
+  const count = head.uvarint('symbol count');
+  if (count > limits.maxSymbols) {
+    throw new LokiChunkError('LIMIT_EXCEEDED', `chunk claims ${count} symbols (maxSymbols ${limits.maxSymbols})`, { offset });
+  }
+  let table: ByteReader;
+  if (codec === null) {
+    table = head;
+  } else {
+    const streamOffset = head.offset;
+    let decompressed: Uint8Array;
+    try {
+      decompressed = codec.decompress(section.subarray(head.pos), { maxOutputSize: limits.maxDecompressedBlockSize });
+    } catch (error) {
+      throw relocate(error, streamOffset, 'structured-metadata symbols');
+    }
+    table = new ByteReader(decompressed, 0, decompressed.length, streamOffset);
+  }
+  // Every symbol takes at least its one-byte length: a larger count is a lie, refused before allocating.
+  if (count > table.remaining) {
+    throw new LokiChunkError('TRUNCATED', `symbol table claims ${count} symbols but holds ${table.remaining} bytes`, { offset });
+  }
+  const symbols = new Array<string>(count);
+  for (let i = 0; i < count; i++) {
+    const length = table.uvarint('symbol length');
+    symbols[i] = utf8.decode(table.take(length, 'symbol'));
+  }
+  return symbols;
+}
+
+/** Re-raises a codec error (offsets relative to the stream) at the stream's absolute offset. */
+export function relocate(error: unknown, streamOffset: number, what: string, block?: number): LokiChunkError {
+  if (error instanceof LokiChunkError) {
+    const where = block === undefined ? what : `block ${block}`;
+    return new LokiChunkError(error.code, `${where} at offset ${streamOffset}: ${error.message}`, {
+      offset: streamOffset + (error.offset ?? 0),
+      block,
+      cause: error.cause ?? error,
+    });
+  }
+  return new LokiChunkError('CORRUPT_STREAM', `${what} at offset ${streamOffset}: ${String(error)}`, {
+    offset: streamOffset,
+    block,
+    cause: error,
+  });
+}
