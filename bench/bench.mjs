@@ -1,0 +1,41 @@
+#!/usr/bin/env node
+/**
+ * `npm run bench`: bundles the benchmark TypeScript (and the library sources it imports, so a stale `dist/`
+ * can never be measured) with esbuild into `.bench-work/`, then runs it in a fresh Node process with
+ * `--expose-gc` (the harness collects garbage between runs). Arguments are passed through; Node flags such as
+ * `--cpu-prof` given before the other arguments go to that Node process.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildSync } from 'esbuild';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const work = join(root, '.bench-work');
+mkdirSync(work, { recursive: true });
+
+const bundle = (entry, outfile) =>
+  buildSync({
+    entryPoints: [join(root, entry)],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node18',
+    outfile: join(work, outfile),
+    sourcemap: 'linked',
+    // Keep the packages we compare against as they are published.
+    packages: 'external',
+    logLevel: 'warning',
+  });
+
+bundle('bench/run.ts', 'run.mjs');
+
+const args = process.argv.slice(2);
+const nodeFlags = [];
+while (args.length > 0 && /^--(cpu-prof|heap-prof|prof|max-old-space-size|trace-)/.test(args[0])) nodeFlags.push(args.shift());
+const child = spawnSync(process.execPath, ['--expose-gc', ...nodeFlags, join(work, 'run.mjs'), ...args], {
+  stdio: 'inherit',
+  cwd: root,
+});
+process.exitCode = child.status ?? 1;

@@ -1,0 +1,149 @@
+/**
+ * Whole-chunk cases on the benchmark data: decode every entry of every chunk (what Go's block decoder figure
+ * measures), the same with the line decoded to a string, and a time-range query that touches one block.
+ */
+import { readChunk, type Chunk } from '../src/chunk/chunk.js';
+import { EntryDigest, goFigures, loadEntries, loadGoSnappyChunks } from './data.js';
+import type { BenchCase } from './harness.js';
+
+/** A set of chunks of one codec, and where they came from. */
+export interface ChunkSet {
+  /** Loki's codec name. */
+  codec: string;
+  /** `go` for the chunks Loki's Go code wrote, `ours` for chunks our writer made. */
+  origin: 'go' | 'ours';
+  chunks: () => Uint8Array[];
+}
+
+/** Reads every chunk and touches every entry's timestamp, line bytes and structured metadata. */
+function decodeAll(chunks: readonly Uint8Array[]): number {
+  let touched = 0;
+  let latest = 0n;
+  for (const bytes of chunks) {
+    for (const entry of readChunk(bytes).entries()) {
+      if (entry.timestamp > latest) latest = entry.timestamp;
+      touched += entry.lineBytes.length + entry.structuredMetadata.length;
+    }
+  }
+  return touched + Number(latest & 1n);
+}
+
+/** The same, decoding each line to a string as a caller printing lines would. */
+function decodeAllWithLines(chunks: readonly Uint8Array[]): number {
+  let touched = 0;
+  let latest = 0n;
+  for (const bytes of chunks) {
+    for (const entry of readChunk(bytes).entries()) {
+      if (entry.timestamp > latest) latest = entry.timestamp;
+      touched += entry.line.length + entry.structuredMetadata.length;
+    }
+  }
+  return touched + Number(latest & 1n);
+}
+
+/** Proves the chunks hold exactly the benchmark entries, in order. */
+function checkDecodesEverything(chunks: readonly Uint8Array[], label: string): Record<string, number> {
+  const expected = loadEntries();
+  const digest = new EntryDigest();
+  let blocks = 0;
+  for (const bytes of chunks) {
+    const chunk = readChunk(bytes);
+    blocks += chunk.blocks.length;
+    for (const entry of chunk.entries()) digest.add(entry.timestamp, entry.lineBytes, entry.structuredMetadata);
+  }
+  if (digest.count !== expected.entries.length || digest.digest() !== expected.digest) {
+    throw new Error(`${label}: decoded ${digest.count} entries that differ from the benchmark data`);
+  }
+  return { chunks: chunks.length, blocks, chunkBytes: chunks.reduce((sum, bytes) => sum + bytes.length, 0) };
+}
+
+/** Decode cases for one set of chunks. */
+export function decodeCases(set: ChunkSet): BenchCase[] {
+  const go = goFigures(set.codec);
+  const suffix = set.origin === 'go' ? `${set.codec}-go` : set.codec;
+  let chunks: Uint8Array[] = [];
+  const prepare = (): Record<string, number> => {
+    chunks = set.chunks();
+    return checkDecodesEverything(chunks, `${set.origin} ${set.codec} chunks`);
+  };
+  const work = () => ({ bytes: loadEntries().lineBytes, items: loadEntries().entries.length });
+  const cases: BenchCase[] = [
+    {
+      name: `chunk/decode/${suffix}`,
+      work,
+      setup: prepare,
+      run: () => decodeAll(chunks),
+      ...(go ? { reference: { mbps: go.rawBlockDecodeMBps, label: 'block decode' } } : {}),
+    },
+    {
+      name: `chunk/decode-lines/${suffix}`,
+      work,
+      setup: prepare,
+      run: () => decodeAllWithLines(chunks),
+      ...(go ? { reference: { mbps: go.decodeMBps, label: 'full iterator' } } : {}),
+    },
+  ];
+  return cases;
+}
+
+/** The Go-written snappy chunks as a chunk set. */
+export const GO_SNAPPY: ChunkSet = {
+  codec: 'snappy',
+  origin: 'go',
+  chunks: () => loadGoSnappyChunks().map((chunk) => chunk.bytes),
+};
+
+/** A `[from, through)` range that selects exactly one block of `chunk` (the middle one), or throws. */
+function oneBlockRange(chunk: Chunk): { from: bigint; through: bigint; block: number } {
+  const blocks = chunk.blocks;
+  for (let offset = 0; offset < blocks.length; offset++) {
+    const index = (blocks.length >> 1) + (offset % 2 === 0 ? offset / 2 : -(offset + 1) / 2);
+    const block = blocks[index];
+    if (!block) continue;
+    const previous = blocks[index - 1];
+    const next = blocks[index + 1];
+    // Loki selects a block unless `through < mint || maxt < from`; keep the neighbours strictly outside.
+    if ((previous && previous.maxt >= block.mint) || (next && next.mint <= block.maxt)) continue;
+    return { from: block.mint, through: block.maxt, block: index };
+  }
+  throw new Error('no block of the chunk can be selected alone');
+}
+
+/** A time-range query touching one block of one Go-written chunk: read the chunk, iterate the range. */
+export function queryCases(): BenchCase[] {
+  let bytes: Uint8Array = new Uint8Array(0);
+  let range = { from: 0n, through: 0n, block: 0 };
+  let returned = 0;
+  let returnedBytes = 0;
+  const query = (): number => {
+    let touched = 0;
+    for (const entry of readChunk(bytes).entries({ from: range.from, through: range.through })) {
+      touched += entry.lineBytes.length + entry.structuredMetadata.length;
+    }
+    return touched;
+  };
+  return [
+    {
+      name: 'query/one-block/snappy-go',
+      work: () => ({ items: returned, bytes: returnedBytes }),
+      setup: () => {
+        const chunks = loadGoSnappyChunks();
+        const middle = chunks[chunks.length >> 1];
+        if (!middle) throw new Error('no Go-written chunks');
+        bytes = middle.bytes;
+        const chunk = readChunk(bytes);
+        range = oneBlockRange(chunk);
+        returned = 0;
+        returnedBytes = 0;
+        for (const entry of chunk.entries({ from: range.from, through: range.through })) {
+          returned++;
+          returnedBytes += entry.lineBytes.length;
+        }
+        // `through` is exclusive: the block's last timestamp is left out, so a few entries fewer than the block.
+        if (returned === 0 || returned > chunk.blocks[range.block]!.entryCount) throw new Error('query returned the wrong entries');
+        return { file: middle.file, block: range.block, of: chunk.blocks.length, entries: returned };
+      },
+      run: query,
+    },
+  ];
+}

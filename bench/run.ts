@@ -1,0 +1,86 @@
+/**
+ * `npm run bench -- [regex] [--json] [--list] [--runs N] [--warmup-ms N] [--min-run-ms N] [--quick]`
+ *
+ * Runs the named cases whose name matches `regex` (all by default) and prints a table, or with `--json` the
+ * results as JSON on stdout (progress goes to stderr), so runs can be compared between commits.
+ */
+import { parseArgs } from 'node:util';
+import { allCases } from './cases.js';
+import { DEFAULT_TIMING, measure, type CaseResult, type TimingOptions } from './harness.js';
+import { describeEnvironment, formatTable, referenceNote, type BenchReport, type CaseFailure } from './report.js';
+
+const USAGE = `usage: npm run bench -- [regex] [--json] [--list] [--runs N] [--warmup-ms N] [--min-run-ms N] [--quick]`;
+
+function positiveInteger(text: string | undefined, fallback: number, what: string): number {
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${what} must be a positive integer, got ${text}`);
+  return value;
+}
+
+function main(): number {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: {
+      json: { type: 'boolean', default: false },
+      list: { type: 'boolean', default: false },
+      quick: { type: 'boolean', default: false },
+      runs: { type: 'string' },
+      'warmup-ms': { type: 'string' },
+      'min-run-ms': { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const base = values.quick ? { runs: 3, warmupMs: 50, minRunMs: 20 } : DEFAULT_TIMING;
+  const timing: TimingOptions = {
+    runs: positiveInteger(values.runs, base.runs, '--runs'),
+    warmupMs: positiveInteger(values['warmup-ms'], base.warmupMs, '--warmup-ms'),
+    minRunMs: positiveInteger(values['min-run-ms'], base.minRunMs, '--min-run-ms'),
+  };
+  const filter = new RegExp(positionals.join('|') || '.');
+  const cases = allCases().filter((benchCase) => filter.test(benchCase.name));
+  if (values.list) {
+    for (const benchCase of cases) console.log(benchCase.name);
+    return 0;
+  }
+  if (cases.length === 0) {
+    console.error(`no case matches ${filter}`);
+    return 2;
+  }
+
+  const environment = describeEnvironment();
+  const results: CaseResult[] = [];
+  const failures: CaseFailure[] = [];
+  const started = process.hrtime.bigint();
+  for (const benchCase of cases) {
+    process.stderr.write(`${benchCase.name} ... `);
+    try {
+      const result = measure(benchCase, timing);
+      results.push(result);
+      const speed = result.mbps === undefined ? `${(result.nsPerCall / 1e6).toFixed(2)} ms` : `${result.mbps.toFixed(1)} MB/s`;
+      process.stderr.write(`${speed}\n`);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      failures.push({ name: benchCase.name, error: message });
+      process.stderr.write(`FAILED: ${message}\n`);
+    }
+  }
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  process.stderr.write(`${results.length} cases in ${seconds.toFixed(1)} s\n\n`);
+
+  const report: BenchReport = { environment, timing, reference: referenceNote(), results, failures };
+  console.log(values.json ? JSON.stringify(report, null, 1) : formatTable(report));
+  return failures.length === 0 ? 0 : 1;
+}
+
+try {
+  process.exitCode = main();
+} catch (error) {
+  console.error(error instanceof Error ? error.message : error);
+  console.error(USAGE);
+  process.exitCode = 2;
+}
