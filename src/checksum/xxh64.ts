@@ -1,0 +1,194 @@
+/**
+ * XXH64, the hash behind zstd's content checksum (zstd stores its lower 32 bits).
+ *
+ * JavaScript numbers hold 53 bits, so the 64-bit state lives in pairs of 32-bit halves and the
+ * multiplications are done on 16-bit limbs. The hot loop makes no BigInt and allocates nothing; a BigInt is
+ * built once, at the end, by {@link xxh64} only.
+ */
+
+// The five XXH64 primes, as (high, low) 32-bit halves.
+const PRIME1_HI = 0x9e3779b1;
+const PRIME1_LO = 0x85ebca87;
+const PRIME2_HI = 0xc2b2ae3d;
+const PRIME2_LO = 0x27d4eb4f;
+const PRIME3_HI = 0x165667b1;
+const PRIME3_LO = 0x9e3779f9;
+const PRIME4_HI = 0x85ebca77;
+const PRIME4_LO = 0xc2b2ae63;
+const PRIME5_HI = 0x27d4eb2f;
+const PRIME5_LO = 0x165667c5;
+
+// Results of the 64-bit helpers: the high half is returned through this variable, the low half as the
+// function result, so no helper allocates.
+let carryHi = 0;
+
+/** Low 32 bits of (aHi:aLo) * (bHi:bLo) mod 2^64; the high half is left in `carryHi`. */
+function multiply(aHi: number, aLo: number, bHi: number, bLo: number): number {
+  const a0 = aLo & 0xffff;
+  const a1 = aLo >>> 16;
+  const b0 = bLo & 0xffff;
+  const b1 = bLo >>> 16;
+  // The full 64-bit product aLo * bLo, from four 16x16-bit products that are exact in doubles.
+  const low = a0 * b0;
+  const cross1 = a0 * b1;
+  const cross2 = a1 * b0;
+  const middle = (low >>> 16) + (cross1 & 0xffff) + (cross2 & 0xffff);
+  const productHi = a1 * b1 + Math.floor(cross1 / 0x10000) + Math.floor(cross2 / 0x10000) + (middle >>> 16);
+  carryHi = (productHi + Math.imul(aHi, bLo) + Math.imul(aLo, bHi)) >>> 0;
+  return ((middle << 16) | (low & 0xffff)) >>> 0;
+}
+
+/** Low half of (aHi:aLo) + (bHi:bLo) mod 2^64; the high half is left in `carryHi`. */
+function add(aHi: number, aLo: number, bHi: number, bLo: number): number {
+  const lo = aLo + bLo;
+  carryHi = (aHi + bHi + (lo > 0xffffffff ? 1 : 0)) >>> 0;
+  return lo >>> 0;
+}
+
+/** Low half of (hi:lo) rotated left by `count` (1..31); the high half is left in `carryHi`. */
+function rotateLeft(hi: number, lo: number, count: number): number {
+  carryHi = ((hi << count) | (lo >>> (32 - count))) >>> 0;
+  return ((lo << count) | (hi >>> (32 - count))) >>> 0;
+}
+
+function readU32(data: Uint8Array, at: number): number {
+  return (data[at]! | (data[at + 1]! << 8) | (data[at + 2]! << 16) | (data[at + 3]! << 24)) >>> 0;
+}
+
+// The result of `hashHalves`.
+let resultHi = 0;
+let resultLo = 0;
+
+/**
+ * XXH64 `round(acc, lane)`: acc += lane * PRIME2; acc = rotl(acc, 31); acc *= PRIME1. Returns the low half,
+ * the high half in `carryHi`.
+ */
+function round(accHi: number, accLo: number, laneHi: number, laneLo: number): number {
+  let lo = multiply(laneHi, laneLo, PRIME2_HI, PRIME2_LO);
+  lo = add(accHi, accLo, carryHi, lo);
+  lo = rotateLeft(carryHi, lo, 31);
+  return multiply(carryHi, lo, PRIME1_HI, PRIME1_LO);
+}
+
+/** XXH64 `mergeRound(h, acc)`: h ^= round(0, acc); h = h * PRIME1 + PRIME4. */
+function mergeRound(hashHi: number, hashLo: number, accHi: number, accLo: number): number {
+  const roundLo = round(0, 0, accHi, accLo);
+  const lo = multiply(hashHi ^ carryHi, (hashLo ^ roundLo) >>> 0, PRIME1_HI, PRIME1_LO);
+  return add(carryHi, lo, PRIME4_HI, PRIME4_LO);
+}
+
+/** Computes XXH64 of `data[start, end)` with seed `seedHi:seedLo` into `resultHi`/`resultLo`. */
+function hashHalves(data: Uint8Array, start: number, end: number, seedHi: number, seedLo: number): void {
+  const length = end - start;
+  let at = start;
+  let hashHi: number;
+  let hashLo: number;
+  if (length >= 32) {
+    // Four accumulators: seed + P1 + P2, seed + P2, seed, seed - P1.
+    let lo1 = add(seedHi, seedLo, PRIME1_HI, PRIME1_LO);
+    lo1 = add(carryHi, lo1, PRIME2_HI, PRIME2_LO);
+    let hi1 = carryHi;
+    let lo2 = add(seedHi, seedLo, PRIME2_HI, PRIME2_LO);
+    let hi2 = carryHi;
+    let hi3 = seedHi;
+    let lo3 = seedLo;
+    // -P1 mod 2^64 is the two's complement of P1.
+    let lo4 = add(seedHi, seedLo, ~PRIME1_HI >>> 0, (~PRIME1_LO + 1) >>> 0);
+    let hi4 = carryHi;
+    const lastStripe = end - 32;
+    while (at <= lastStripe) {
+      lo1 = round(hi1, lo1, readU32(data, at + 4), readU32(data, at));
+      hi1 = carryHi;
+      lo2 = round(hi2, lo2, readU32(data, at + 12), readU32(data, at + 8));
+      hi2 = carryHi;
+      lo3 = round(hi3, lo3, readU32(data, at + 20), readU32(data, at + 16));
+      hi3 = carryHi;
+      lo4 = round(hi4, lo4, readU32(data, at + 28), readU32(data, at + 24));
+      hi4 = carryHi;
+      at += 32;
+    }
+    // h = rotl(v1, 1) + rotl(v2, 7) + rotl(v3, 12) + rotl(v4, 18), then merge each accumulator.
+    hashLo = rotateLeft(hi1, lo1, 1);
+    hashHi = carryHi;
+    let rotatedLo = rotateLeft(hi2, lo2, 7);
+    hashLo = add(hashHi, hashLo, carryHi, rotatedLo);
+    hashHi = carryHi;
+    rotatedLo = rotateLeft(hi3, lo3, 12);
+    hashLo = add(hashHi, hashLo, carryHi, rotatedLo);
+    hashHi = carryHi;
+    rotatedLo = rotateLeft(hi4, lo4, 18);
+    hashLo = add(hashHi, hashLo, carryHi, rotatedLo);
+    hashHi = carryHi;
+    hashLo = mergeRound(hashHi, hashLo, hi1, lo1);
+    hashHi = carryHi;
+    hashLo = mergeRound(hashHi, hashLo, hi2, lo2);
+    hashHi = carryHi;
+    hashLo = mergeRound(hashHi, hashLo, hi3, lo3);
+    hashHi = carryHi;
+    hashLo = mergeRound(hashHi, hashLo, hi4, lo4);
+    hashHi = carryHi;
+  } else {
+    hashLo = add(seedHi, seedLo, PRIME5_HI, PRIME5_LO);
+    hashHi = carryHi;
+  }
+  // h += length (a length beyond 2^32 cannot occur for a Uint8Array here, but keep the high part exact).
+  hashLo = add(hashHi, hashLo, Math.floor(length / 0x100000000), length >>> 0);
+  hashHi = carryHi;
+
+  while (at + 8 <= end) {
+    const laneLo = round(0, 0, readU32(data, at + 4), readU32(data, at));
+    let lo = rotateLeft(hashHi ^ carryHi, (hashLo ^ laneLo) >>> 0, 27);
+    lo = multiply(carryHi, lo, PRIME1_HI, PRIME1_LO);
+    hashLo = add(carryHi, lo, PRIME4_HI, PRIME4_LO);
+    hashHi = carryHi;
+    at += 8;
+  }
+  if (at + 4 <= end) {
+    const wordLo = multiply(0, readU32(data, at), PRIME1_HI, PRIME1_LO);
+    let lo = rotateLeft(hashHi ^ carryHi, (hashLo ^ wordLo) >>> 0, 23);
+    lo = multiply(carryHi, lo, PRIME2_HI, PRIME2_LO);
+    hashLo = add(carryHi, lo, PRIME3_HI, PRIME3_LO);
+    hashHi = carryHi;
+    at += 4;
+  }
+  while (at < end) {
+    const byteLo = multiply(0, data[at]!, PRIME5_HI, PRIME5_LO);
+    const lo = rotateLeft(hashHi ^ carryHi, (hashLo ^ byteLo) >>> 0, 11);
+    hashLo = multiply(carryHi, lo, PRIME1_HI, PRIME1_LO);
+    hashHi = carryHi;
+    at += 1;
+  }
+
+  // Avalanche: h ^= h >> 33; h *= P2; h ^= h >> 29; h *= P3; h ^= h >> 32.
+  hashLo = (hashLo ^ (hashHi >>> 1)) >>> 0;
+  hashLo = multiply(hashHi, hashLo, PRIME2_HI, PRIME2_LO);
+  hashHi = carryHi;
+  hashLo = (hashLo ^ ((hashHi << 3) | (hashLo >>> 29))) >>> 0;
+  hashHi = (hashHi ^ (hashHi >>> 29)) >>> 0;
+  hashLo = multiply(hashHi, hashLo, PRIME3_HI, PRIME3_LO);
+  hashHi = carryHi;
+  hashLo = (hashLo ^ hashHi) >>> 0;
+  resultHi = hashHi;
+  resultLo = hashLo;
+}
+
+const MASK64 = (1n << 64n) - 1n;
+
+/**
+ * XXH64 of `data` with an optional 64-bit `seed`.
+ * `xxh64(new Uint8Array(0)) === 0xef46db3751d8e999n`.
+ */
+export function xxh64(data: Uint8Array, seed: bigint = 0n): bigint {
+  const seed64 = seed & MASK64;
+  hashHalves(data, 0, data.length, Number(seed64 >> 32n), Number(seed64 & 0xffffffffn));
+  return (BigInt(resultHi) << 32n) | BigInt(resultLo);
+}
+
+/**
+ * The lower 32 bits of XXH64 (seed 0) of `data[start, end)`: the value a zstd frame stores as its content
+ * checksum (little-endian). Makes no BigInt.
+ */
+export function xxh64Low32(data: Uint8Array, start = 0, end = data.length): number {
+  hashHalves(data, start, end, 0, 0);
+  return resultLo;
+}
