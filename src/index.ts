@@ -44,3 +44,4 @@ export {
   type StructuredMetadataPair,
 } from './chunk/structured-metadata.js';
 export { isStorageWrapped, unwrapStoredChunk, type StorageWrapper } from './storage/wrapper.js';
+export type { EntryInput, StructuredMetadataInput } from './chunk/entry-input.js';
