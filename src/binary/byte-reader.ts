@@ -179,6 +179,11 @@ export class ByteReader {
         return (b0 & 0x7f) | (b1 << 7);
       }
     }
+    return this.uvarintSlow(what);
+  }
+
+  /** Three bytes or more, or near the end: kept out of {@link uvarint} so that stays small enough to inline. */
+  private uvarintSlow(what: string): number {
     const start = this.offset;
     this.uvarint64Halves(what);
     const hi = this.hi >>> 0;
