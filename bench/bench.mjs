@@ -3,7 +3,8 @@
  * `npm run bench`: bundles the benchmark TypeScript (and the library sources it imports, so a stale `dist/`
  * can never be measured) with esbuild into `.bench-work/`, then runs it in a fresh Node process with
  * `--expose-gc` (the harness collects garbage between runs). Arguments are passed through; Node flags such as
- * `--cpu-prof` given before the other arguments go to that Node process.
+ * `--cpu-prof` given before the other arguments go to that Node process (profiles land in
+ * `.bench-work/profiles/`; summarise them with `node bench/profile-summary.mjs`).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
@@ -34,6 +35,10 @@ bundle('bench/run.ts', 'run.mjs');
 const args = process.argv.slice(2);
 const nodeFlags = [];
 while (args.length > 0 && /^--(cpu-prof|heap-prof|prof|max-old-space-size|trace-)/.test(args[0])) nodeFlags.push(args.shift());
+// Profiles go where bench/profile-summary.mjs looks for them.
+if (nodeFlags.includes('--cpu-prof') && !nodeFlags.some((flag) => flag.startsWith('--cpu-prof-dir'))) {
+  nodeFlags.push(`--cpu-prof-dir=${join(work, 'profiles')}`);
+}
 const child = spawnSync(process.execPath, ['--expose-gc', ...nodeFlags, join(work, 'run.mjs'), ...args], {
   stdio: 'inherit',
   cwd: root,
