@@ -26,6 +26,13 @@ export {
   type EncodingInfo,
 } from './chunk/chunk.js';
 export { readCheckpoint, decodeHeadBlock, type HeadBlock } from './chunk/checkpoint.js';
+export {
+  salvageChunk,
+  type SalvageOptions,
+  type SalvageResult,
+  type SalvagedBlock,
+  type SalvageDamage,
+} from './chunk/salvage.js';
 export { LogEntry } from './chunk/entry.js';
 export type { Direction } from './chunk/loki-order.js';
 export type { BlockMeta, ChecksumCheck, SectionLocation } from './chunk/layout.js';
