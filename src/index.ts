@@ -52,3 +52,17 @@ export {
 } from './chunk/structured-metadata.js';
 export { isStorageWrapped, unwrapStoredChunk, type StorageWrapper } from './storage/wrapper.js';
 export type { EntryInput, StructuredMetadataInput } from './chunk/entry-input.js';
+export {
+  ChunkWriter,
+  DEFAULT_CHUNK_FORMAT,
+  DEFAULT_ENCODING,
+  type ChunkWriterOptions,
+  type AppendResult,
+} from './chunk/writer.js';
+export {
+  encodeChunks,
+  encodeChunksSync,
+  type EncodedChunk,
+  type EncodeChunksOptions,
+  type EntrySourceInput,
+} from './chunk/encode-chunks.js';
