@@ -11,4 +11,15 @@ export default defineConfig([
     target: 'es2022',
     treeshake: true,
   },
+  {
+    // chunkpack CLI: one ESM file for Node, run through the package's bin.
+    entry: { 'cli/chunkpack': 'src/cli/chunkpack.ts' },
+    format: ['esm'],
+    platform: 'node',
+    target: 'node18',
+    banner: { js: '#!/usr/bin/env node' },
+    dts: false,
+    sourcemap: false,
+    clean: false,
+  },
 ]);
