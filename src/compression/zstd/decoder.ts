@@ -1,0 +1,211 @@
+/**
+ * The zstd decoder: frames (zstd and skippable), blocks, and the output buffer they are decoded into.
+ *
+ * Everything is decoded straight into one output buffer: sized exactly when a frame declares its content
+ * size, otherwise grown geometrically, never beyond `maxOutputSize`. Matches read the buffer itself, so the
+ * declared window costs no memory; a window only bounds how far back a match may reach.
+ */
+import { LokiChunkError } from '../../errors.js';
+import type { DecompressOptions } from '../codec.js';
+import {
+  BLOCK_COMPRESSED,
+  BLOCK_RAW,
+  BLOCK_RLE,
+  blockIsLast,
+  blockSize,
+  blockType,
+  isSkippableMagic,
+  readBlockHeader,
+  readFrameHeader,
+  readU32LE,
+  verifyContentChecksum,
+} from './frame.js';
+import { LiteralsState, readLiterals } from './literals.js';
+import { executeSequences, SequenceState, type OutputCursor } from './sequences.js';
+import { limitExceeded, skipSkippableFrame } from './stream.js';
+
+/** Bytes the bit readers may read past the end of a stream. */
+const READ_AHEAD = 8;
+
+/** What bounds the writes of the current block, to report the right error when output would cross it. */
+const enum Bound {
+  Block,
+  ContentSize,
+  MaxOutput,
+}
+
+/** The growing output buffer and the bounds of the block being decoded. */
+class Output implements OutputCursor {
+  buffer: Uint8Array;
+  position = 0;
+  frameStart = 0;
+  windowSize = 0;
+  writeLimit = 0;
+  private bound = Bound.Block;
+
+  constructor(
+    initialSize: number,
+    private readonly maxOutputSize: number,
+  ) {
+    this.buffer = new Uint8Array(initialSize);
+  }
+
+  /** Sets the write limit for a block that may write up to `blockLimit`, within `contentEnd` (-1: none). */
+  prepareBlock(blockLimit: number, contentEnd: number, offset: number): void {
+    let limit = blockLimit;
+    let bound = Bound.Block;
+    if (contentEnd >= 0 && contentEnd <= limit) {
+      limit = contentEnd;
+      bound = Bound.ContentSize;
+    }
+    if (this.maxOutputSize < limit) {
+      limit = this.maxOutputSize;
+      bound = Bound.MaxOutput;
+    }
+    this.writeLimit = limit;
+    this.bound = bound;
+    this.reserve(limit, offset);
+  }
+
+  /** Makes room for `end` bytes in all. */
+  reserve(end: number, offset: number): void {
+    if (end > this.maxOutputSize) throw limitExceeded(this.maxOutputSize, offset);
+    if (end <= this.buffer.length) return;
+    const grown = new Uint8Array(Math.max(end, Math.min(this.buffer.length * 2, this.maxOutputSize)));
+    grown.set(this.buffer.subarray(0, this.position));
+    this.buffer = grown;
+  }
+
+  overrun(offset: number): never {
+    if (this.bound === Bound.MaxOutput) throw limitExceeded(this.maxOutputSize, offset);
+    const what = this.bound === Bound.Block ? 'block decodes to more than its maximum size' : 'frame decodes to more than its declared content size';
+    throw new LokiChunkError('CORRUPT_STREAM', `zstd ${what}`, { offset });
+  }
+
+  /** The decoded bytes, without spare capacity. */
+  result(): Uint8Array {
+    return this.position === this.buffer.length ? this.buffer : this.buffer.slice(0, this.position);
+  }
+}
+
+/** Per-call scratch reused between calls (decoding is synchronous, so one set suffices). */
+class DecoderScratch {
+  readonly literals = new LiteralsState();
+  readonly sequences = new SequenceState();
+}
+
+let scratch: DecoderScratch | undefined;
+
+/** A copy of `data` with zero bytes after it, so bit readers near its end stay in bounds. */
+function padded(data: Uint8Array): Uint8Array {
+  const copy = new Uint8Array(data.length + READ_AHEAD);
+  copy.set(data);
+  return copy;
+}
+
+/** A first guess of the output size, before any frame says. */
+function initialOutputSize(data: Uint8Array, options: DecompressOptions): number {
+  const guess = options.sizeHint !== undefined && options.sizeHint > 0 ? options.sizeHint : data.length * 4;
+  return Math.max(0, Math.min(options.maxOutputSize, Math.ceil(guess)));
+}
+
+/**
+ * Decodes the zstd frame at `offset` of `source` into `output`; returns the offset after it.
+ */
+function decodeFrame(
+  data: Uint8Array,
+  source: Uint8Array,
+  offset: number,
+  output: Output,
+  work: DecoderScratch,
+): { next: number; source: Uint8Array } {
+  const header = readFrameHeader(data, offset);
+  const frameStart = output.position;
+  const contentEnd = header.contentSize >= 0 ? frameStart + header.contentSize : -1;
+  if (contentEnd >= 0) output.reserve(contentEnd, offset);
+  output.frameStart = frameStart;
+  output.windowSize = header.windowSize;
+  const literals = work.literals;
+  const sequences = work.sequences;
+  literals.huffman.maxBits = 0;
+  sequences.reset();
+
+  let at = offset + header.headerSize;
+  for (;;) {
+    const blockHeader = readBlockHeader(data, at);
+    const type = blockType(blockHeader);
+    const size = blockSize(blockHeader);
+    const blockStart = at + 3;
+    if (size > header.blockSizeMax) {
+      throw new LokiChunkError('CORRUPT_STREAM', `zstd block of ${size} bytes exceeds ${header.blockSizeMax}`, { offset: at });
+    }
+    if (type === BLOCK_RAW || type === BLOCK_RLE) {
+      const storedEnd = blockStart + (type === BLOCK_RAW ? size : 1);
+      if (storedEnd > data.length) throw new LokiChunkError('TRUNCATED', 'zstd stream ends inside a block', { offset: at });
+      const end = output.position + size;
+      if (contentEnd >= 0 && end > contentEnd) {
+        throw new LokiChunkError('CORRUPT_STREAM', 'zstd frame decodes to more than its declared content size', { offset: at });
+      }
+      output.reserve(end, at);
+      if (type === BLOCK_RAW) output.buffer.set(data.subarray(blockStart, storedEnd), output.position);
+      else output.buffer.fill(data[blockStart]!, output.position, end);
+      output.position = end;
+      at = storedEnd;
+    } else if (type === BLOCK_COMPRESSED) {
+      const blockEnd = blockStart + size;
+      if (blockEnd > data.length) throw new LokiChunkError('TRUNCATED', 'zstd stream ends inside a block', { offset: at });
+      if (size === 0) throw new LokiChunkError('CORRUPT_STREAM', 'zstd compressed block is empty', { offset: at });
+      if (blockEnd + READ_AHEAD > source.length) source = padded(data);
+      output.prepareBlock(output.position + header.blockSizeMax, contentEnd, at);
+      const sequencesStart = readLiterals(source, blockStart, blockEnd, header.blockSizeMax, literals);
+      sequences.readHeader(source, sequencesStart, blockEnd);
+      executeSequences(source, blockEnd, sequences, literals, output);
+      at = blockEnd;
+    } else {
+      throw new LokiChunkError('CORRUPT_STREAM', 'zstd block has the reserved type 3', { offset: at });
+    }
+    if (blockIsLast(blockHeader)) break;
+  }
+  if (contentEnd >= 0 && output.position !== contentEnd) {
+    throw new LokiChunkError('CORRUPT_STREAM', 'zstd frame decodes to less than its declared content size', { offset });
+  }
+  if (header.hasChecksum) {
+    verifyContentChecksum(data, at, output.buffer, frameStart, output.position);
+    at += 4;
+  }
+  return { next: at, source };
+}
+
+/**
+ * Decompresses a zstd stream: any sequence of zstd frames and skippable frames, every content checksum
+ * verified, output limited to `options.maxOutputSize`.
+ * @throws {LokiChunkError} `TRUNCATED`, `CORRUPT_STREAM`, `CHECKSUM_MISMATCH`, `LIMIT_EXCEEDED`, or
+ *   `UNSUPPORTED` (frames that need a dictionary); offsets are relative to `data`.
+ */
+export function decompressZstd(data: Uint8Array, options: DecompressOptions): Uint8Array {
+  if (data.length === 0) throw new LokiChunkError('TRUNCATED', 'empty input is not a zstd stream', { offset: 0 });
+  const work = (scratch ??= new DecoderScratch());
+  const output = new Output(0, Math.max(0, options.maxOutputSize));
+  let source = data;
+  let offset = 0;
+  let first = true;
+  while (offset < data.length) {
+    if (offset + 4 > data.length) {
+      throw new LokiChunkError('TRUNCATED', 'zstd stream ends inside a magic number', { offset });
+    }
+    if (isSkippableMagic(readU32LE(data, offset))) {
+      offset = skipSkippableFrame(data, offset);
+      continue;
+    }
+    if (first) {
+      // Frames that declare their size get an exact buffer; others start from a guess.
+      const header = readFrameHeader(data, offset);
+      output.reserve(header.contentSize >= 0 ? header.contentSize : initialOutputSize(data, options), offset);
+      first = false;
+    }
+    const decoded = decodeFrame(data, source, offset, output, work);
+    offset = decoded.next;
+    source = decoded.source;
+  }
+  return output.result();
+}

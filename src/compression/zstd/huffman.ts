@@ -1,0 +1,196 @@
+/**
+ * Huffman-coded literals (RFC 8878 sections 4.2 and 3.1.1.3.1): the tree description (weights, direct or
+ * FSE-compressed), the single-lookup decoding table, and the decoding of 1 or 4 backward streams.
+ */
+import { LokiChunkError } from '../../errors.js';
+import { backwardStreamEnd, bitsAt, highBit } from './bit-reader.js';
+import { buildFseTable, FseTable, newNormalizedCounts, readNormalizedCounts } from './fse.js';
+
+/** Longest Huffman code zstd allows. */
+export const MAX_HUFFMAN_BITS = 11;
+
+/**
+ * A Huffman decoding table: indexed by the next `maxBits` bits of the stream, each entry holds
+ * `symbol | (codeLength << 8)`. Valid once `maxBits > 0`.
+ */
+export class HuffmanTable {
+  maxBits = 0;
+  readonly entries = new Uint16Array(1 << MAX_HUFFMAN_BITS);
+}
+
+function corrupt(message: string, offset: number): LokiChunkError {
+  return new LokiChunkError('CORRUPT_STREAM', `zstd ${message}`, { offset });
+}
+
+const weights = /*#__PURE__*/ new Uint8Array(256);
+const weightCounts = /*#__PURE__*/ newNormalizedCounts();
+const weightTable = /*#__PURE__*/ new FseTable();
+const rankCount = /*#__PURE__*/ new Uint32Array(MAX_HUFFMAN_BITS + 2);
+const rankStart = /*#__PURE__*/ new Uint32Array(MAX_HUFFMAN_BITS + 2);
+
+/**
+ * Decodes FSE-compressed weights from `source[start, end)` into `weights`; returns how many.
+ * Two interleaved states share one table; decoding stops when a state update would read past the stream.
+ */
+function readCompressedWeights(source: Uint8Array, start: number, end: number): number {
+  const tableEnd = readNormalizedCounts(source, start, end, 255, 6, weightCounts);
+  buildFseTable(weightCounts, weightTable, start);
+  const { symbol, nbBits, baseline, accuracyLog } = weightTable;
+  const streamStart = tableEnd * 8;
+  let position = backwardStreamEnd(source, tableEnd, end, 'Huffman weights');
+  position -= 2 * accuracyLog;
+  if (position < streamStart) throw corrupt('Huffman weights bitstream is too short', tableEnd);
+  let state1 = bitsAt(source, position + accuracyLog, accuracyLog);
+  let state2 = bitsAt(source, position, accuracyLog);
+  let count = 0;
+  for (;;) {
+    if (count > 253) throw corrupt('Huffman description has too many weights', start);
+    weights[count++] = symbol[state1]!;
+    position -= nbBits[state1]!;
+    if (position < streamStart) {
+      weights[count++] = symbol[state2]!;
+      break;
+    }
+    state1 = baseline[state1]! + bitsAt(source, position, nbBits[state1]!);
+    if (count > 253) throw corrupt('Huffman description has too many weights', start);
+    weights[count++] = symbol[state2]!;
+    position -= nbBits[state2]!;
+    if (position < streamStart) {
+      weights[count++] = symbol[state1]!;
+      break;
+    }
+    state2 = baseline[state2]! + bitsAt(source, position, nbBits[state2]!);
+  }
+  return count;
+}
+
+/**
+ * Reads the Huffman tree description at `source[start, end)` into `table`; returns the offset after it.
+ * @throws {LokiChunkError} `CORRUPT_STREAM` for a malformed description.
+ */
+export function readHuffmanTable(source: Uint8Array, start: number, end: number, table: HuffmanTable): number {
+  if (start >= end) throw corrupt('Huffman description is missing', start);
+  const header = source[start]!;
+  let weightCount: number;
+  let descriptionEnd: number;
+  if (header < 128) {
+    descriptionEnd = start + 1 + header;
+    if (descriptionEnd > end) throw corrupt('Huffman description is truncated', start);
+    weightCount = readCompressedWeights(source, start + 1, descriptionEnd);
+  } else {
+    weightCount = header - 127;
+    descriptionEnd = start + 1 + ((weightCount + 1) >>> 1);
+    if (descriptionEnd > end) throw corrupt('Huffman description is truncated', start);
+    for (let i = 0; i < weightCount; i++) {
+      const byte = source[start + 1 + (i >>> 1)]!;
+      weights[i] = i & 1 ? byte & 15 : byte >>> 4;
+    }
+  }
+  buildHuffmanTable(weightCount, table, start);
+  return descriptionEnd;
+}
+
+/** Builds `table` from `weights[0, weightCount)` plus the implied last weight. */
+function buildHuffmanTable(weightCount: number, table: HuffmanTable, offset: number): void {
+  rankCount.fill(0);
+  let total = 0;
+  for (let i = 0; i < weightCount; i++) {
+    const weight = weights[i]!;
+    if (weight > MAX_HUFFMAN_BITS) throw corrupt(`Huffman weight ${weight} is too large`, offset);
+    rankCount[weight]!++;
+    if (weight > 0) total += 1 << (weight - 1);
+  }
+  if (total === 0) throw corrupt('Huffman description has no symbols', offset);
+  const maxBits = highBit(total) + 1;
+  if (maxBits > MAX_HUFFMAN_BITS) throw corrupt('Huffman codes are longer than 11 bits', offset);
+  // The last symbol's weight completes the total to a power of two.
+  const rest = (1 << maxBits) - total;
+  if ((rest & (rest - 1)) !== 0) throw corrupt('Huffman weights do not complete a power of two', offset);
+  const lastWeight = highBit(rest) + 1;
+  weights[weightCount] = lastWeight;
+  rankCount[lastWeight]!++;
+  if (rankCount[1]! < 2 || (rankCount[1]! & 1) !== 0) throw corrupt('Huffman weights are inconsistent', offset);
+  // Symbols take table ranges by ascending weight, then symbol order.
+  let next = 0;
+  for (let weight = 1; weight <= maxBits; weight++) {
+    rankStart[weight] = next;
+    next += rankCount[weight]! << (weight - 1);
+  }
+  const entries = table.entries;
+  for (let symbol = 0; symbol <= weightCount; symbol++) {
+    const weight = weights[symbol]!;
+    if (weight === 0) continue;
+    const length = 1 << (weight - 1);
+    const entry = symbol | ((maxBits + 1 - weight) << 8);
+    const first = rankStart[weight]!;
+    entries.fill(entry, first, first + length);
+    rankStart[weight] = first + length;
+  }
+  table.maxBits = maxBits;
+}
+
+/**
+ * Decodes one backward Huffman stream `source[start, end)` into `output[outStart, outEnd)`.
+ * @throws {LokiChunkError} `CORRUPT_STREAM` unless the stream is consumed exactly.
+ */
+function decodeStream(
+  source: Uint8Array,
+  start: number,
+  end: number,
+  table: HuffmanTable,
+  output: Uint8Array,
+  outStart: number,
+  outEnd: number,
+): void {
+  const entries = table.entries;
+  const maxBits = table.maxBits;
+  const mask = (1 << maxBits) - 1;
+  const streamStart = start * 8;
+  let position = backwardStreamEnd(source, start, end, 'literals');
+  let out = outStart;
+  // The table index is the next maxBits bits; bits below the stream start only pad the last lookups.
+  while (out < outEnd && position >= streamStart) {
+    const at = position - maxBits;
+    const byte = at >> 3;
+    const window = (source[byte]! | (source[byte + 1]! << 8) | (source[byte + 2]! << 16)) >>> (at & 7);
+    const entry = entries[window & mask]!;
+    output[out++] = entry;
+    position -= entry >>> 8;
+  }
+  if (out !== outEnd || position !== streamStart) {
+    throw corrupt('literals Huffman stream does not match its size', start);
+  }
+}
+
+/**
+ * Decodes `regeneratedSize` literals from 1 or 4 Huffman streams in `source[start, end)` into `output`.
+ * @throws {LokiChunkError} `CORRUPT_STREAM` for a malformed jump table or stream.
+ */
+export function decodeHuffmanLiterals(
+  source: Uint8Array,
+  start: number,
+  end: number,
+  fourStreams: boolean,
+  table: HuffmanTable,
+  output: Uint8Array,
+  regeneratedSize: number,
+): void {
+  if (!fourStreams) {
+    decodeStream(source, start, end, table, output, 0, regeneratedSize);
+    return;
+  }
+  if (end - start < 10 || regeneratedSize < 6) throw corrupt('4-stream literals are too small', start);
+  const size1 = source[start]! | (source[start + 1]! << 8);
+  const size2 = source[start + 2]! | (source[start + 3]! << 8);
+  const size3 = source[start + 4]! | (source[start + 5]! << 8);
+  const start1 = start + 6;
+  const start2 = start1 + size1;
+  const start3 = start2 + size2;
+  const start4 = start3 + size3;
+  if (start4 >= end) throw corrupt('literals jump table points past the streams', start);
+  const segment = (regeneratedSize + 3) >>> 2;
+  decodeStream(source, start1, start2, table, output, 0, segment);
+  decodeStream(source, start2, start3, table, output, segment, 2 * segment);
+  decodeStream(source, start3, start4, table, output, 2 * segment, 3 * segment);
+  decodeStream(source, start4, end, table, output, 3 * segment, regeneratedSize);
+}

@@ -1,0 +1,329 @@
+/**
+ * The sequences section of a compressed block (RFC 8878 section 3.1.1.3.2): the header, the three FSE
+ * tables (predefined, RLE, compressed or repeated), and the decoding and execution of the sequences straight
+ * into the output buffer.
+ */
+import { LokiChunkError } from '../../errors.js';
+import { backwardStreamEnd, bitsAt, wideBitsAt } from './bit-reader.js';
+import { buildFseTable, buildRleTable, FseTable, newNormalizedCounts, readNormalizedCounts } from './fse.js';
+import type { LiteralsState } from './literals.js';
+
+/** Baselines and extra-bit counts of the 36 literal-length codes. */
+export const LITERAL_LENGTH_BASE = /*#__PURE__*/ Uint32Array.of(
+  0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 18, 20, 22, 24, 28, 32, 40, 48, 64, 128, 256, 512, 1024,
+  2048, 4096, 8192, 16384, 32768, 65536,
+);
+/** Extra bits of each literal-length code. */
+export const LITERAL_LENGTH_BITS = /*#__PURE__*/ Uint8Array.of(
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 3, 3, 4, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16,
+);
+/** Baselines of the 53 match-length codes. */
+export const MATCH_LENGTH_BASE = /*#__PURE__*/ Uint32Array.of(
+  3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33,
+  34, 35, 37, 39, 41, 43, 47, 51, 59, 67, 83, 99, 131, 259, 515, 1027, 2051, 4099, 8195, 16387, 32771, 65539,
+);
+/** Extra bits of each match-length code. */
+export const MATCH_LENGTH_BITS = /*#__PURE__*/ Uint8Array.of(
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 3,
+  3, 4, 4, 5, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16,
+);
+/** Largest offset code this decoder accepts (offsets up to 2^32 - 4, far beyond any window). */
+export const MAX_OFFSET_CODE = 31;
+
+/** Predefined distributions (RFC 8878 section 3.1.1.3.2.2) and their accuracy logs. */
+export const PREDEFINED_LITERAL_LENGTHS = /*#__PURE__*/ Int16Array.of(
+  4, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 1, 1, 1, 1, 1, -1, -1, -1, -1,
+);
+export const PREDEFINED_MATCH_LENGTHS = /*#__PURE__*/ Int16Array.of(
+  1, 4, 3, 2, 2, 2, 2, 2, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+  1, 1, 1, 1, 1, 1, 1, -1, -1, -1, -1, -1, -1, -1,
+);
+export const PREDEFINED_OFFSETS = /*#__PURE__*/ Int16Array.of(
+  1, 1, 1, 1, 1, 1, 2, 2, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, -1, -1, -1, -1, -1,
+);
+export const PREDEFINED_LITERAL_LENGTH_LOG = 6;
+export const PREDEFINED_MATCH_LENGTH_LOG = 6;
+export const PREDEFINED_OFFSET_LOG = 5;
+
+/** Which of the three sequence symbols a table codes. */
+const enum SymbolKind {
+  LiteralLength,
+  Offset,
+  MatchLength,
+}
+
+const MAX_SYMBOL = [35, MAX_OFFSET_CODE, 52] as const;
+const MAX_LOG = [9, 8, 9] as const;
+const KIND_NAME = ['literal-length', 'offset', 'match-length'] as const;
+
+/** Fills `value`/`extraBits` of every state from the state's code. */
+function attachCodeValues(table: FseTable, kind: SymbolKind): void {
+  const size = 1 << table.accuracyLog;
+  for (let state = 0; state < size; state++) {
+    const code = table.symbol[state]!;
+    if (kind === SymbolKind.LiteralLength) {
+      table.value[state] = LITERAL_LENGTH_BASE[code]!;
+      table.extraBits[state] = LITERAL_LENGTH_BITS[code]!;
+    } else if (kind === SymbolKind.MatchLength) {
+      table.value[state] = MATCH_LENGTH_BASE[code]!;
+      table.extraBits[state] = MATCH_LENGTH_BITS[code]!;
+    } else {
+      table.value[state] = 2 ** code;
+      table.extraBits[state] = code;
+    }
+  }
+}
+
+function predefinedTable(counts: Int16Array, accuracyLog: number, kind: SymbolKind): FseTable {
+  const table = new FseTable();
+  buildFseTable({ counts, symbolCount: counts.length, accuracyLog }, table, 0);
+  attachCodeValues(table, kind);
+  return table;
+}
+
+let predefined: FseTable[] | undefined;
+
+/** The three predefined tables, built on first use. */
+function predefinedTables(): FseTable[] {
+  return (predefined ??= [
+    predefinedTable(PREDEFINED_LITERAL_LENGTHS, PREDEFINED_LITERAL_LENGTH_LOG, SymbolKind.LiteralLength),
+    predefinedTable(PREDEFINED_OFFSETS, PREDEFINED_OFFSET_LOG, SymbolKind.Offset),
+    predefinedTable(PREDEFINED_MATCH_LENGTHS, PREDEFINED_MATCH_LENGTH_LOG, SymbolKind.MatchLength),
+  ]);
+}
+
+function corrupt(message: string, offset: number): LokiChunkError {
+  return new LokiChunkError('CORRUPT_STREAM', `zstd ${message}`, { offset });
+}
+
+/** Sequence decoding state carried from block to block within a frame. */
+export class SequenceState {
+  /** Tables in use for literal lengths, offsets and match lengths (undefined before the first). */
+  readonly current: Array<FseTable | undefined> = [undefined, undefined, undefined];
+  /** Owned tables that compressed and RLE modes build into. */
+  private readonly owned = [new FseTable(), new FseTable(), new FseTable()];
+  private readonly normalized = newNormalizedCounts();
+  /** Repeat offsets, most recent first. */
+  rep1 = 1;
+  rep2 = 4;
+  rep3 = 8;
+  /** Set by {@link readSequencesHeader}: how many sequences the block has and where their bitstream starts. */
+  count = 0;
+  streamStart = 0;
+
+  /** Forgets everything a previous frame left. */
+  reset(): void {
+    this.current[0] = this.current[1] = this.current[2] = undefined;
+    this.rep1 = 1;
+    this.rep2 = 4;
+    this.rep3 = 8;
+  }
+
+  /** Reads the sequences section header at `source[start, end)`: count, modes and tables. */
+  readHeader(source: Uint8Array, start: number, end: number): void {
+    if (start >= end) throw corrupt('sequences section is missing', start);
+    let at = start;
+    const first = source[at++]!;
+    let count = first;
+    if (first >= 128) {
+      if (first === 255) {
+        if (at + 2 > end) throw corrupt('sequences header is truncated', start);
+        count = source[at]! + (source[at + 1]! << 8) + 0x7f00;
+        at += 2;
+      } else {
+        if (at + 1 > end) throw corrupt('sequences header is truncated', start);
+        count = ((first - 128) << 8) + source[at++]!;
+      }
+    }
+    this.count = count;
+    if (count === 0) {
+      if (at !== end) throw corrupt('block has data after an empty sequences section', at);
+      this.streamStart = at;
+      return;
+    }
+    if (at >= end) throw corrupt('sequences header is truncated', start);
+    const modes = source[at++]!;
+    if (modes & 3) throw corrupt('sequences header has reserved bits set', at - 1);
+    at = this.readTable(source, at, end, (modes >>> 6) & 3, SymbolKind.LiteralLength);
+    at = this.readTable(source, at, end, (modes >>> 4) & 3, SymbolKind.Offset);
+    at = this.readTable(source, at, end, (modes >>> 2) & 3, SymbolKind.MatchLength);
+    this.streamStart = at;
+  }
+
+  private readTable(source: Uint8Array, at: number, end: number, mode: number, kind: SymbolKind): number {
+    if (mode === 0) {
+      this.current[kind] = predefinedTables()[kind];
+      return at;
+    }
+    if (mode === 3) {
+      if (!this.current[kind]) throw corrupt(`repeated ${KIND_NAME[kind]} table without a previous one`, at);
+      return at;
+    }
+    const table = this.owned[kind]!;
+    let next: number;
+    if (mode === 1) {
+      if (at >= end) throw corrupt('sequences header is truncated', at);
+      const symbol = source[at]!;
+      if (symbol > MAX_SYMBOL[kind]) throw corrupt(`RLE ${KIND_NAME[kind]} code ${symbol} is invalid`, at);
+      buildRleTable(symbol, table);
+      next = at + 1;
+    } else {
+      next = readNormalizedCounts(source, at, end, MAX_SYMBOL[kind], MAX_LOG[kind], this.normalized);
+      buildFseTable(this.normalized, table, at);
+    }
+    attachCodeValues(table, kind);
+    this.current[kind] = table;
+    return next;
+  }
+}
+
+/** The output of a frame being decoded: one buffer, written from `position`. */
+export interface OutputCursor {
+  buffer: Uint8Array;
+  position: number;
+  /** Where this frame's output starts in `buffer` (matches cannot reach before it). */
+  frameStart: number;
+  /** The frame's window size: the farthest a match may reach back. */
+  windowSize: number;
+  /** Writes must stay below this; crossing it is reported by `overrun`. */
+  writeLimit: number;
+  /** Raises the error for output that would cross `writeLimit` (block too large, content size or limit). */
+  overrun(offset: number): never;
+}
+
+/**
+ * Decodes the block's sequences (header already read into `state`) from the bitstream
+ * `source[state.streamStart, streamEnd)` and executes them, with the block's `literals`, into `output`.
+ * @throws {LokiChunkError} `CORRUPT_STREAM` for malformed sequences; whatever `output.overrun` raises.
+ */
+export function executeSequences(
+  source: Uint8Array,
+  streamEnd: number,
+  state: SequenceState,
+  literals: LiteralsState,
+  output: OutputCursor,
+): void {
+  const buffer = output.buffer;
+  const writeLimit = output.writeLimit;
+  const frameStart = output.frameStart;
+  const windowSize = output.windowSize;
+  const litSource = literals.source;
+  let litPosition = literals.start;
+  const litEnd = literals.start + literals.length;
+  let out = output.position;
+
+  const count = state.count;
+  if (count > 0) {
+    const streamStart = state.streamStart;
+    const llTable = state.current[SymbolKind.LiteralLength]!;
+    const ofTable = state.current[SymbolKind.Offset]!;
+    const mlTable = state.current[SymbolKind.MatchLength]!;
+    const llValue = llTable.value;
+    const llExtra = llTable.extraBits;
+    const llBits = llTable.nbBits;
+    const llBase = llTable.baseline;
+    const ofValue = ofTable.value;
+    const ofExtra = ofTable.extraBits;
+    const ofBits = ofTable.nbBits;
+    const ofBase = ofTable.baseline;
+    const mlValue = mlTable.value;
+    const mlExtra = mlTable.extraBits;
+    const mlBits = mlTable.nbBits;
+    const mlBase = mlTable.baseline;
+    const startBit = streamStart * 8;
+    let position = backwardStreamEnd(source, streamStart, streamEnd, 'sequences');
+    position -= llTable.accuracyLog + ofTable.accuracyLog + mlTable.accuracyLog;
+    if (position < startBit) throw corrupt('sequences bitstream is too short', streamStart);
+    let llState = bitsAt(source, position + ofTable.accuracyLog + mlTable.accuracyLog, llTable.accuracyLog);
+    let ofState = bitsAt(source, position + mlTable.accuracyLog, ofTable.accuracyLog);
+    let mlState = bitsAt(source, position, mlTable.accuracyLog);
+    let rep1 = state.rep1;
+    let rep2 = state.rep2;
+    let rep3 = state.rep3;
+
+    for (let left = count; left > 0; left--) {
+      const offsetBits = ofExtra[ofState]!;
+      position -= offsetBits;
+      const offsetValue = ofValue[ofState]! + wideBitsAt(source, position, offsetBits);
+      const mlCount = mlExtra[mlState]!;
+      position -= mlCount;
+      const matchLength = mlValue[mlState]! + bitsAt(source, position, mlCount);
+      const llCount = llExtra[llState]!;
+      position -= llCount;
+      const literalLength = llValue[llState]! + bitsAt(source, position, llCount);
+      if (position < startBit) throw corrupt('sequences bitstream is too short', streamStart);
+      if (left > 1) {
+        let bits = llBits[llState]!;
+        position -= bits;
+        llState = llBase[llState]! + bitsAt(source, position, bits);
+        bits = mlBits[mlState]!;
+        position -= bits;
+        mlState = mlBase[mlState]! + bitsAt(source, position, bits);
+        bits = ofBits[ofState]!;
+        position -= bits;
+        ofState = ofBase[ofState]! + bitsAt(source, position, bits);
+        if (position < startBit) throw corrupt('sequences bitstream is too short', streamStart);
+      }
+
+      let offset: number;
+      if (offsetValue > 3) {
+        offset = offsetValue - 3;
+        rep3 = rep2;
+        rep2 = rep1;
+        rep1 = offset;
+      } else {
+        // Repeat offsets; a sequence without literals shifts them by one.
+        const index = literalLength === 0 ? offsetValue : offsetValue - 1;
+        if (index === 0) {
+          offset = rep1;
+        } else {
+          offset = index === 1 ? rep2 : index === 2 ? rep3 : rep1 - 1;
+          if (offset === 0) throw corrupt('repeat offset of zero', streamStart);
+          if (index !== 1) rep3 = rep2;
+          rep2 = rep1;
+          rep1 = offset;
+        }
+      }
+
+      if (litPosition + literalLength > litEnd) throw corrupt('sequences use more literals than the block has', streamStart);
+      if (out + literalLength + matchLength > writeLimit) output.overrun(streamStart);
+      if (literalLength < 16) {
+        for (let i = 0; i < literalLength; i++) buffer[out + i] = litSource[litPosition + i]!;
+      } else {
+        buffer.set(litSource.subarray(litPosition, litPosition + literalLength), out);
+      }
+      out += literalLength;
+      litPosition += literalLength;
+
+      if (offset > out - frameStart || offset > windowSize) {
+        throw corrupt(`match offset ${offset} reaches before the window`, streamStart);
+      }
+      const from = out - offset;
+      if (matchLength < 16 || (offset < 16 && offset < matchLength)) {
+        for (let i = 0; i < matchLength; i++) buffer[out + i] = buffer[from + i]!;
+      } else if (offset >= matchLength) {
+        buffer.copyWithin(out, from, from + matchLength);
+      } else {
+        // Overlapping: the source repeats with period `offset`, so copy in chunks of growing distance.
+        let copied = 0;
+        let distance = offset;
+        while (copied < matchLength) {
+          const chunk = Math.min(matchLength - copied, distance);
+          buffer.copyWithin(out + copied, out + copied - distance, out + copied - distance + chunk);
+          copied += chunk;
+          distance *= 2;
+        }
+      }
+      out += matchLength;
+    }
+    if (position !== startBit) throw corrupt('sequences bitstream has bits left over', streamStart);
+    state.rep1 = rep1;
+    state.rep2 = rep2;
+    state.rep3 = rep3;
+  }
+
+  const rest = litEnd - litPosition;
+  if (out + rest > writeLimit) output.overrun(state.streamStart);
+  buffer.set(litSource.subarray(litPosition, litEnd), out);
+  output.position = out + rest;
+}
