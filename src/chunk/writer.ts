@@ -32,8 +32,11 @@ export const DEFAULT_ENCODING: CodecName = 'gzip';
 export interface ChunkWriterOptions {
   /** Chunk format 1-4 (default 4). Formats 1-2 refuse out-of-order entries; 1-3 drop structured metadata. */
   format?: ChunkFormat;
-  /** Codec name or byte (default `gzip`, Loki's default). Format 1 is always gzip. */
-  encoding?: CodecName | number;
+  /**
+   * Codec name or byte (default `gzip`, Loki's default), looked up in `codecs` (so a codec you registered under
+   * another name works too). Format 1 is always gzip.
+   */
+  encoding?: CodecName | (string & {}) | number;
   /** Uncompressed head size (line bytes + 8 per structured-metadata pair) at which a block is cut (default 256 KiB). */
   blockSize?: number;
   /** Target compressed chunk size for {@link ChunkWriter.spaceFor} (default 1.5 MiB; 0: at most 10 blocks). */
