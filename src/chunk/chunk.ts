@@ -373,7 +373,8 @@ function inspectBlock(bytes: Uint8Array, offset: number, length: number, metaInd
     const error = new LokiChunkError(
       'OUT_OF_BOUNDS',
       `block ${metaIndex}: offset ${offset} + length ${length} + checksum exceeds the chunk (${bytes.length} bytes)`,
-      { offset, block: metaIndex },
+      // The error's offset must lie in the input: where the block would start, or the chunk's end past it.
+      { offset: Math.min(offset, bytes.length), block: metaIndex },
     );
     return { problem: { kind: 'bounds', error }, checksum: { stored: 0, computed: 0, ok: false } };
   }
