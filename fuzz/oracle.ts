@@ -1,0 +1,310 @@
+/**
+ * The guarantees, as checks. Every public decoding entry point, given any bytes, either decodes or raises a
+ * {@link LokiChunkError} with a known code, a message and a byte offset inside the input (and the block index
+ * for block errors); decoded output respects every limit; salvage never throws on damaged input; and a
+ * chunk that reads strictly reads the same leniently. A broken guarantee is raised as a {@link Violation}.
+ */
+import { CodecRegistry } from '../src/compression/registry.js';
+import type { Codec, DecompressOptions } from '../src/compression/codec.js';
+import { defaultCodecRegistry } from '../src/compression/defaults.js';
+import { readChunk, type Chunk, type ReadChunkOptions } from '../src/chunk/chunk.js';
+import { readCheckpoint } from '../src/chunk/checkpoint.js';
+import type { LogEntry } from '../src/chunk/entry.js';
+import { resolveLimits, type ChunkLimits } from '../src/chunk/limits.js';
+import { salvageChunk } from '../src/chunk/salvage.js';
+import { LokiChunkError } from '../src/errors.js';
+
+/** What kind of guarantee an input broke. */
+export type ViolationKind =
+  /** A foreign exception (RangeError, TypeError, a dependency's error) escaped. */
+  | 'foreign-error'
+  /** A LokiChunkError without a known code, a message, or a plausible offset / block. */
+  | 'bad-error'
+  /** Output beyond a configured limit, or an allocation beyond what the input and limits justify. */
+  | 'limit'
+  /** Two ways of reading the same bytes disagree, or a round trip changed the data. */
+  | 'differential'
+  /** An input did not finish within the deadline. */
+  | 'hang'
+  /** The worker ran out of memory or crashed. */
+  | 'crash';
+
+/** A broken guarantee. */
+export class Violation extends Error {
+  constructor(
+    readonly kind: ViolationKind,
+    message: string,
+    readonly original?: unknown,
+  ) {
+    super(message);
+    this.name = 'Violation';
+  }
+}
+
+/** Every code in `LokiChunkErrorCode`. */
+const KNOWN_CODES = new Set([
+  'TRUNCATED',
+  'BAD_MAGIC',
+  'UNSUPPORTED_VERSION',
+  'UNSUPPORTED_ENCODING',
+  'VARINT_OVERFLOW',
+  'CHECKSUM_MISMATCH',
+  'CORRUPT_STREAM',
+  'OUT_OF_BOUNDS',
+  'MALFORMED',
+  'BAD_SYMBOL',
+  'LIMIT_EXCEEDED',
+  'OUT_OF_ORDER',
+  'BAD_WRAPPER',
+  'INVALID_ARGUMENT',
+  'UNSUPPORTED',
+  'IO_ERROR',
+]);
+
+/** Violations raised where the library would swallow them (inside a codec call), collected per input. */
+let pending: Violation[] = [];
+
+function describe(error: unknown): string {
+  if (error instanceof Error) return `${error.name}: ${error.message}\n${(error.stack ?? '').split('\n').slice(1, 6).join('\n')}`;
+  return String(error);
+}
+
+/** Where an error may point: offsets within `[0, inputLength]`, and the block when one is concerned. */
+export interface ErrorContext {
+  what: string;
+  inputLength: number;
+  block?: number;
+}
+
+/** Raises a {@link Violation} unless `error` is a well-formed LokiChunkError for this context. */
+export function expectOurError(error: unknown, context: ErrorContext): asserts error is LokiChunkError {
+  if (error instanceof Violation) throw error;
+  if (!(error instanceof LokiChunkError)) {
+    throw new Violation('foreign-error', `${context.what} threw a foreign exception: ${describe(error)}`, error);
+  }
+  const problems: string[] = [];
+  if (!KNOWN_CODES.has(error.code)) problems.push(`unknown code ${String(error.code)}`);
+  if (typeof error.message !== 'string' || error.message.length === 0) problems.push('empty message');
+  const offset = error.offset;
+  if (offset === undefined) problems.push('no offset');
+  else if (!Number.isInteger(offset) || offset < 0 || offset > context.inputLength) {
+    problems.push(`offset ${offset} outside the input (0..${context.inputLength})`);
+  }
+  if (context.block !== undefined && error.block !== context.block) problems.push(`block ${String(error.block)}, expected ${context.block}`);
+  if (problems.length > 0) {
+    throw new Violation('bad-error', `${context.what}: ${problems.join(', ')} in ${error.code} "${error.message}"`, error);
+  }
+}
+
+/** Runs `fn`: its value, or `undefined` when it raised a well-formed LokiChunkError (recorded in `outcomes`). */
+function attempt<T>(context: ErrorContext, outcomes: string[], fn: () => T): T | undefined {
+  try {
+    return fn();
+  } catch (error) {
+    expectOurError(error, context);
+    outcomes.push(error.code);
+    return undefined;
+  }
+}
+
+/** A codec wrapper that checks the codec's own errors and output size at the call, before the reader relocates them. */
+function checkingCodec(codec: Codec): Codec {
+  return {
+    id: codec.id,
+    name: codec.name,
+    compress: (data) => codec.compress(data),
+    decompress(data: Uint8Array, options: DecompressOptions): Uint8Array {
+      let output: Uint8Array;
+      try {
+        output = codec.decompress(data, options);
+      } catch (error) {
+        try {
+          expectOurError(error, { what: `${codec.name}.decompress`, inputLength: data.length });
+        } catch (violation) {
+          pending.push(violation as Violation);
+        }
+        throw error;
+      }
+      if (output.length > options.maxOutputSize) {
+        const violation = new Violation('limit', `${codec.name}.decompress produced ${output.length} bytes, maxOutputSize ${options.maxOutputSize}`);
+        pending.push(violation);
+        throw violation;
+      }
+      return output;
+    },
+  };
+}
+
+let checkingRegistry: CodecRegistry | undefined;
+
+/** The built-in codecs, each wrapped by {@link checkingCodec}. */
+export function checkingCodecs(): CodecRegistry {
+  return (checkingRegistry ??= new CodecRegistry(defaultCodecRegistry().list().map(checkingCodec)));
+}
+
+/** Limits small enough that fuzz inputs reach them. */
+export const TIGHT_LIMITS: Readonly<ChunkLimits> = Object.freeze({
+  maxChunkSize: 4 * 1024 * 1024,
+  maxDecompressedBlockSize: 1024 * 1024,
+  maxLineLength: 256 * 1024,
+  maxEntriesPerBlock: 4096,
+  maxSymbols: 4096,
+  maxPairsPerEntry: 64,
+  maxBlocks: 256,
+});
+
+/** Options of {@link checkChunk}. */
+export interface ChunkCheckOptions {
+  lenient?: boolean;
+  verifyChecksums?: boolean;
+  fromCheckpoint?: boolean;
+  /** Use {@link TIGHT_LIMITS} instead of the defaults. */
+  tightLimits?: boolean;
+}
+
+function checkEntries(entries: readonly LogEntry[], limits: ChunkLimits, what: string): void {
+  for (const entry of entries) {
+    if (entry.lineBytes.length > limits.maxLineLength) {
+      throw new Violation('limit', `${what}: line of ${entry.lineBytes.length} bytes, maxLineLength ${limits.maxLineLength}`);
+    }
+    if (entry.structuredMetadata.length > limits.maxPairsPerEntry) {
+      throw new Violation('limit', `${what}: ${entry.structuredMetadata.length} pairs, maxPairsPerEntry ${limits.maxPairsPerEntry}`);
+    }
+  }
+}
+
+function sameEntries(a: readonly LogEntry[], b: readonly LogEntry[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    if (x.timestamp !== y.timestamp || x.lineBytes.length !== y.lineBytes.length) return false;
+    for (let j = 0; j < x.lineBytes.length; j++) if (x.lineBytes[j] !== y.lineBytes[j]) return false;
+    if (JSON.stringify(x.structuredMetadata) !== JSON.stringify(y.structuredMetadata)) return false;
+  }
+  return true;
+}
+
+/** Reads, iterates both ways and decodes every block; returns the outcome and the forward entries when all decoded. */
+function exerciseChunk(chunk: Chunk, limits: ChunkLimits, inputLength: number, outcomes: string[]): LogEntry[] | undefined {
+  if (chunk.blocks.length > limits.maxBlocks) throw new Violation('limit', `${chunk.blocks.length} blocks, maxBlocks ${limits.maxBlocks}`);
+  if (chunk.symbols.length > limits.maxSymbols) throw new Violation('limit', `${chunk.symbols.length} symbols, maxSymbols ${limits.maxSymbols}`);
+  const before = outcomes.length;
+  const forward = attempt({ what: 'entries(forward)', inputLength }, outcomes, () => [...chunk.entries()]);
+  if (forward) checkEntries(forward, limits, 'entries(forward)');
+  const backward = attempt({ what: 'entries(backward)', inputLength }, outcomes, () => [...chunk.entries({ direction: 'backward' })]);
+  if (backward) checkEntries(backward, limits, 'entries(backward)');
+  for (const block of chunk.blocks) {
+    const what = `block ${block.index} decode()`;
+    const entries = attempt({ what, inputLength, block: block.index }, outcomes, () => block.decode());
+    if (!entries) continue;
+    if (entries.length > limits.maxEntriesPerBlock) throw new Violation('limit', `${what}: ${entries.length} entries, maxEntriesPerBlock ${limits.maxEntriesPerBlock}`);
+    checkEntries(entries, limits, what);
+  }
+  return outcomes.length === before ? forward : undefined;
+}
+
+/**
+ * Every chunk entry point on `bytes`: `readChunk` (with the given options), forward and backward iteration,
+ * every block's `decode()`, `salvageChunk`, and the strict-vs-lenient differential.
+ * @returns outcome codes (`decoded`, or the error codes met), for statistics.
+ */
+export function checkChunk(bytes: Uint8Array, options: ChunkCheckOptions = {}): string[] {
+  pending = [];
+  const limits = resolveLimits(options.tightLimits ? TIGHT_LIMITS : undefined);
+  const codecs = checkingCodecs();
+  const readOptions: ReadChunkOptions = {
+    codecs,
+    limits,
+    lenient: options.lenient ?? false,
+    verifyChecksums: options.verifyChecksums ?? true,
+    fromCheckpoint: options.fromCheckpoint ?? false,
+  };
+  const outcomes: string[] = [];
+  const inputLength = bytes.length;
+  const chunk = attempt({ what: 'readChunk', inputLength }, outcomes, () => readChunk(bytes, readOptions));
+  if (chunk) {
+    const forward = exerciseChunk(chunk, limits, inputLength, outcomes);
+    if (forward && !readOptions.lenient && readOptions.verifyChecksums) {
+      // A chunk that reads strictly must read the same with Loki's recovery switched on.
+      const lenient = attempt({ what: 'readChunk(lenient)', inputLength }, outcomes, () => readChunk(bytes, { ...readOptions, lenient: true }));
+      const again = lenient && attempt({ what: 'entries(lenient)', inputLength }, outcomes, () => [...lenient.entries()]);
+      if (!again || !sameEntries(forward, again)) {
+        throw new Violation('differential', 'a chunk that reads strictly does not read the same leniently');
+      }
+    }
+    if (outcomes.length === 0) outcomes.push('decoded');
+  }
+  checkSalvage(bytes, limits, options.fromCheckpoint ?? false);
+  throwPending();
+  return outcomes;
+}
+
+/** Salvage must report damage, not throw it (only a chunk over `maxChunkSize` is refused). */
+function checkSalvage(bytes: Uint8Array, limits: ChunkLimits, fromCheckpoint: boolean): void {
+  try {
+    const result = salvageChunk(bytes, { codecs: checkingCodecs(), limits, fromCheckpoint });
+    for (const block of result.blocks) checkEntries(block.entries, limits, `salvaged block at ${block.offset}`);
+  } catch (error) {
+    expectOurError(error, { what: 'salvageChunk', inputLength: bytes.length });
+    if (error.code !== 'LIMIT_EXCEEDED') throw new Violation('bad-error', `salvageChunk threw ${error.code}: ${error.message}`, error);
+  }
+}
+
+function throwPending(): void {
+  const first = pending[0];
+  pending = [];
+  if (first) throw first;
+}
+
+/** A WAL checkpoint pair: `readCheckpoint`, then iteration both ways. */
+export function checkCheckpoint(chunkBytes: Uint8Array, headBytes: Uint8Array, options: ChunkCheckOptions = {}): string[] {
+  pending = [];
+  const limits = resolveLimits(options.tightLimits ? TIGHT_LIMITS : undefined);
+  const outcomes: string[] = [];
+  // Head-file errors carry offsets in the head file, chunk errors in the chunk: either input bounds them.
+  const inputLength = Math.max(chunkBytes.length, headBytes.length);
+  const pair = attempt({ what: 'readCheckpoint', inputLength }, outcomes, () =>
+    readCheckpoint(chunkBytes, headBytes, { codecs: checkingCodecs(), limits, lenient: options.lenient ?? false }),
+  );
+  if (pair) {
+    checkEntries(pair.head.entries, limits, 'head block');
+    exerciseChunk(pair.chunk, limits, inputLength, outcomes);
+    if (outcomes.length === 0) outcomes.push('decoded');
+  }
+  throwPending();
+  return outcomes;
+}
+
+/**
+ * One codec's decoder on arbitrary bytes: output or a well-formed LokiChunkError, never more than `maxOutputSize`.
+ * With `expected`, the output must equal it (a round trip or a known stream).
+ */
+export function checkCodec(codecId: number, data: Uint8Array, maxOutputSize: number, expected?: Uint8Array): string[] {
+  pending = [];
+  const codec = checkingCodecs().get(codecId);
+  const outcomes: string[] = [];
+  const output = attempt({ what: `${codec.name}.decompress`, inputLength: data.length }, outcomes, () =>
+    codec.decompress(data, { maxOutputSize }),
+  );
+  throwPending();
+  if (expected) {
+    if (!output || output.length !== expected.length || output.some((byte, i) => byte !== expected[i])) {
+      throw new Violation('differential', `${codec.name}: decompress(compress(x)) !== x for ${expected.length} bytes (${outcomes.join(',')})`);
+    }
+  }
+  if (output) outcomes.push('decoded');
+  return outcomes;
+}
+
+/** Codec round trip: `compress` then `decompress` gives the data back (the limit is the data's size). */
+export function checkCodecRoundTrip(codecId: number, data: Uint8Array): string[] {
+  const codec = checkingCodecs().get(codecId);
+  let compressed: Uint8Array;
+  try {
+    compressed = codec.compress(data);
+  } catch (error) {
+    throw new Violation('foreign-error', `${codec.name}.compress of ${data.length} bytes threw: ${describe(error)}`, error);
+  }
+  return checkCodec(codecId, compressed, data.length, data);
+}
