@@ -21,6 +21,7 @@ import { lineByteLength, lineOf, sortedPairsOf, timestampOf, utf8ByteLength, typ
 import { HeadBlock } from './head-block.js';
 import { blocksOverlap, rebuildOrder } from './rebuild.js';
 import { serializeChunk, type CutBlock } from './serialize.js';
+import { normalizeLabelName } from './structured-metadata.js';
 import { Symbolizer } from './symbolizer.js';
 
 /** The chunk format a new writer uses: 4, as Loki's current schemas do. */
@@ -78,6 +79,8 @@ export class ChunkWriter {
   private cutBlockSize = 0;
   private readonly payload = new ByteWriter(64 * 1024);
   private symbolIds = new Int32Array(32);
+  /** Structured-metadata names already checked to be readable by Loki. */
+  private readonly readableNames = new Set<string>();
   private finished: Uint8Array | null = null;
 
   /**
@@ -100,8 +103,10 @@ export class ChunkWriter {
    * Appends an entry (Loki's `MemChunk.Append`), cutting a block when the head reaches `blockSize`.
    * @returns whether the entry was dropped as a duplicate (formats 3-4 only).
    * @throws {LokiChunkError} `OUT_OF_ORDER` (formats 1-2) for an entry older than the newest one, also across a
-   *   cut; `INVALID_ARGUMENT` for a malformed entry or after {@link finish}; `LIMIT_EXCEEDED` for a line of 1 GiB
-   *   or more (Loki could not read it back). A refused entry leaves the writer unchanged.
+   *   cut; `INVALID_ARGUMENT` for a malformed entry, a structured-metadata name Loki's reader cannot rename (one
+   *   made only of characters outside `[A-Za-z0-9]`, such as `"é"` or `"_"`), or after {@link finish};
+   *   `LIMIT_EXCEEDED` for a line of 1 GiB or more (Loki could not read it back). A refused entry leaves the writer
+   *   unchanged.
    */
   append(entry: EntryInput): AppendResult {
     this.checkOpen();
@@ -109,6 +114,7 @@ export class ChunkWriter {
     const line = lineOf(entry);
     checkLineLength(line);
     const pairs = this.head.withMetadata ? sortedPairsOf(entry) : NO_PAIRS;
+    for (let i = 0; i < pairs.length; i++) this.checkName(pairs[i]![0]);
     if (!this.head.unordered) this.checkOrder(timestamp);
 
     // Loki interns the symbols before its duplicate check, so a dropped duplicate's metadata stays in the table.
@@ -251,6 +257,20 @@ export class ChunkWriter {
         `entry out of order: timestamp ${timestamp} is older than the newest entry (${newest}) of this format ${this.format} chunk`,
       );
     }
+  }
+
+  /**
+   * Loki's reader renames structured-metadata names to Prometheus label names and fails the whole query when a
+   * name becomes only underscores (`"é"`, `"."`, `"_"`): such an entry is refused, since Loki could not read it back.
+   */
+  private checkName(name: string): void {
+    if (this.readableNames.has(name)) return;
+    try {
+      normalizeLabelName(name);
+    } catch (error) {
+      throw new LokiChunkError('INVALID_ARGUMENT', `${(error as Error).message}: Loki could not read this entry back`, { cause: error });
+    }
+    this.readableNames.add(name);
   }
 
   private checkOpen(): void {

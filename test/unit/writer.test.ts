@@ -127,6 +127,16 @@ describe('append', () => {
     expect(chunk.blocks[0]!.uncompressedSize).toBe(2 + 6 * 8); // Line bytes + 8 per pair.
   });
 
+  it("refuses a structured-metadata name Loki's reader cannot rename (only underscores after renaming)", () => {
+    const writer = none();
+    for (const name of ['é', '_', '.', '____']) {
+      expect(code(() => writer.append({ timestamp: 1n, line: 'x', structuredMetadata: [[name, 'v']] }))).toBe('INVALID_ARGUMENT');
+    }
+    writer.append({ timestamp: 1n, line: 'x', structuredMetadata: [['', 'v'], ['région', 'v'], ['0abc', 'v'], ['http.method', 'GET']] });
+    expect(writer.entryCount).toBe(1);
+    expect(readChunk(writer.finish()).symbols).toEqual(['', 'v', '0abc', 'http.method', 'GET', 'région']);
+  });
+
   it("keeps a dropped duplicate's metadata in the symbol table, as Loki does", () => {
     const writer = none();
     writer.append({ timestamp: 1n, line: 'x' });
