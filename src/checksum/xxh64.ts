@@ -77,6 +77,44 @@ function mergeRound(hashHi: number, hashLo: number, accHi: number, accLo: number
   return add(carryHi, lo, PRIME4_HI, PRIME4_LO);
 }
 
+/**
+ * The four stripe accumulators as (high, low) pairs: index 2k is the high half of accumulator k. Kept in a
+ * typed array so the hot loop updates them in place without allocating.
+ */
+const lanes = /*#__PURE__*/ new Uint32Array(8);
+
+// 1 / 2^16, to shift doubles right exactly.
+const INVERSE_2_16 = 1 / 65536;
+
+/**
+ * One XXH64 stripe round on accumulator `index` (0, 2, 4, 6 in `lanes`), inlined by hand for speed:
+ * acc = rotl(acc + lane * PRIME2, 31) * PRIME1. The high 32 bits of a 32x32-bit product are computed in
+ * doubles from two exact 32x16-bit products.
+ */
+function stripeRound(index: number, laneLo: number, laneHi: number): void {
+  const lo = laneLo >>> 0;
+  // lane * PRIME2
+  const productHi =
+    Math.floor((lo * (PRIME2_LO >>> 16) + Math.floor(lo * (PRIME2_LO & 0xffff) * INVERSE_2_16)) * INVERSE_2_16) +
+    Math.imul(laneHi, PRIME2_LO) +
+    Math.imul(lo, PRIME2_HI);
+  // + acc
+  const sumLo = (Math.imul(lo, PRIME2_LO) >>> 0) + lanes[index + 1]!;
+  const accHi = (lanes[index]! + productHi + (sumLo > 0xffffffff ? 1 : 0)) >>> 0;
+  const accLo = sumLo >>> 0;
+  // rotl 31
+  const rotatedLo = ((accLo << 31) | (accHi >>> 1)) >>> 0;
+  const rotatedHi = (accHi << 31) | (accLo >>> 1);
+  // * PRIME1
+  lanes[index] =
+    Math.floor(
+      (rotatedLo * (PRIME1_LO >>> 16) + Math.floor(rotatedLo * (PRIME1_LO & 0xffff) * INVERSE_2_16)) * INVERSE_2_16,
+    ) +
+    Math.imul(rotatedHi, PRIME1_LO) +
+    Math.imul(rotatedLo, PRIME1_HI);
+  lanes[index + 1] = Math.imul(rotatedLo, PRIME1_LO);
+}
+
 /** Computes XXH64 of `data[start, end)` with seed `seedHi:seedLo` into `resultHi`/`resultLo`. */
 function hashHalves(data: Uint8Array, start: number, end: number, seedHi: number, seedLo: number): void {
   const length = end - start;
@@ -85,28 +123,33 @@ function hashHalves(data: Uint8Array, start: number, end: number, seedHi: number
   let hashLo: number;
   if (length >= 32) {
     // Four accumulators: seed + P1 + P2, seed + P2, seed, seed - P1.
-    let lo1 = add(seedHi, seedLo, PRIME1_HI, PRIME1_LO);
-    lo1 = add(carryHi, lo1, PRIME2_HI, PRIME2_LO);
-    let hi1 = carryHi;
-    let lo2 = add(seedHi, seedLo, PRIME2_HI, PRIME2_LO);
-    let hi2 = carryHi;
-    let hi3 = seedHi;
-    let lo3 = seedLo;
+    let lo = add(seedHi, seedLo, PRIME1_HI, PRIME1_LO);
+    lanes[1] = add(carryHi, lo, PRIME2_HI, PRIME2_LO);
+    lanes[0] = carryHi;
+    lanes[3] = add(seedHi, seedLo, PRIME2_HI, PRIME2_LO);
+    lanes[2] = carryHi;
+    lanes[4] = seedHi;
+    lanes[5] = seedLo;
     // -P1 mod 2^64 is the two's complement of P1.
-    let lo4 = add(seedHi, seedLo, ~PRIME1_HI >>> 0, (~PRIME1_LO + 1) >>> 0);
-    let hi4 = carryHi;
+    lo = add(seedHi, seedLo, ~PRIME1_HI >>> 0, (~PRIME1_LO + 1) >>> 0);
+    lanes[7] = lo;
+    lanes[6] = carryHi;
     const lastStripe = end - 32;
     while (at <= lastStripe) {
-      lo1 = round(hi1, lo1, readU32(data, at + 4), readU32(data, at));
-      hi1 = carryHi;
-      lo2 = round(hi2, lo2, readU32(data, at + 12), readU32(data, at + 8));
-      hi2 = carryHi;
-      lo3 = round(hi3, lo3, readU32(data, at + 20), readU32(data, at + 16));
-      hi3 = carryHi;
-      lo4 = round(hi4, lo4, readU32(data, at + 28), readU32(data, at + 24));
-      hi4 = carryHi;
+      stripeRound(0, readU32(data, at), readU32(data, at + 4));
+      stripeRound(2, readU32(data, at + 8), readU32(data, at + 12));
+      stripeRound(4, readU32(data, at + 16), readU32(data, at + 20));
+      stripeRound(6, readU32(data, at + 24), readU32(data, at + 28));
       at += 32;
     }
+    const hi1 = lanes[0]!;
+    const lo1 = lanes[1]!;
+    const hi2 = lanes[2]!;
+    const lo2 = lanes[3]!;
+    const hi3 = lanes[4]!;
+    const lo3 = lanes[5]!;
+    const hi4 = lanes[6]!;
+    const lo4 = lanes[7]!;
     // h = rotl(v1, 1) + rotl(v2, 7) + rotl(v3, 12) + rotl(v4, 18), then merge each accumulator.
     hashLo = rotateLeft(hi1, lo1, 1);
     hashHi = carryHi;

@@ -41,17 +41,16 @@ class Output implements OutputCursor {
   frameStart = 0;
   windowSize = 0;
   writeLimit = 0;
+  /** The hard limit of the current block (`writeLimit` may be lower while the buffer is smaller). */
+  private blockLimit = 0;
   private bound = Bound.Block;
 
-  constructor(
-    initialSize: number,
-    private readonly maxOutputSize: number,
-  ) {
-    this.buffer = new Uint8Array(initialSize);
+  constructor(private readonly maxOutputSize: number) {
+    this.buffer = new Uint8Array(0);
   }
 
-  /** Sets the write limit for a block that may write up to `blockLimit`, within `contentEnd` (-1: none). */
-  prepareBlock(blockLimit: number, contentEnd: number, offset: number): void {
+  /** Sets the limits for a block that may write up to `blockLimit`, within `contentEnd` (-1: none). */
+  prepareBlock(blockLimit: number, contentEnd: number): void {
     let limit = blockLimit;
     let bound = Bound.Block;
     if (contentEnd >= 0 && contentEnd <= limit) {
@@ -62,12 +61,12 @@ class Output implements OutputCursor {
       limit = this.maxOutputSize;
       bound = Bound.MaxOutput;
     }
-    this.writeLimit = limit;
+    this.blockLimit = limit;
     this.bound = bound;
-    this.reserve(limit, offset);
+    this.writeLimit = Math.min(limit, this.buffer.length);
   }
 
-  /** Makes room for `end` bytes in all. */
+  /** Makes room for `end` bytes in all, growing geometrically. */
   reserve(end: number, offset: number): void {
     if (end > this.maxOutputSize) throw limitExceeded(this.maxOutputSize, offset);
     if (end <= this.buffer.length) return;
@@ -76,15 +75,25 @@ class Output implements OutputCursor {
     this.buffer = grown;
   }
 
-  overrun(offset: number): never {
-    if (this.bound === Bound.MaxOutput) throw limitExceeded(this.maxOutputSize, offset);
-    const what = this.bound === Bound.Block ? 'block decodes to more than its maximum size' : 'frame decodes to more than its declared content size';
-    throw new LokiChunkError('CORRUPT_STREAM', `zstd ${what}`, { offset });
+  overrun(end: number, offset: number): number {
+    if (end > this.blockLimit) {
+      if (this.bound === Bound.MaxOutput) throw limitExceeded(this.maxOutputSize, offset);
+      const what =
+        this.bound === Bound.Block
+          ? 'block decodes to more than its maximum size'
+          : 'frame decodes to more than its declared content size';
+      throw new LokiChunkError('CORRUPT_STREAM', `zstd ${what}`, { offset });
+    }
+    this.reserve(end, offset);
+    this.writeLimit = Math.min(this.blockLimit, this.buffer.length);
+    return this.writeLimit;
   }
 
-  /** The decoded bytes, without spare capacity. */
+  /** The decoded bytes; spare capacity is cut off by a copy unless it is small. */
   result(): Uint8Array {
-    return this.position === this.buffer.length ? this.buffer : this.buffer.slice(0, this.position);
+    const spare = this.buffer.length - this.position;
+    if (spare === 0) return this.buffer;
+    return spare <= this.position >>> 3 ? this.buffer.subarray(0, this.position) : this.buffer.slice(0, this.position);
   }
 }
 
@@ -156,7 +165,7 @@ function decodeFrame(
       if (blockEnd > data.length) throw new LokiChunkError('TRUNCATED', 'zstd stream ends inside a block', { offset: at });
       if (size === 0) throw new LokiChunkError('CORRUPT_STREAM', 'zstd compressed block is empty', { offset: at });
       if (blockEnd + READ_AHEAD > source.length) source = padded(data);
-      output.prepareBlock(output.position + header.blockSizeMax, contentEnd, at);
+      output.prepareBlock(output.position + header.blockSizeMax, contentEnd);
       const sequencesStart = readLiterals(source, blockStart, blockEnd, header.blockSizeMax, literals);
       sequences.readHeader(source, sequencesStart, blockEnd);
       executeSequences(source, blockEnd, sequences, literals, output);
@@ -185,7 +194,7 @@ function decodeFrame(
 export function decompressZstd(data: Uint8Array, options: DecompressOptions): Uint8Array {
   if (data.length === 0) throw new LokiChunkError('TRUNCATED', 'empty input is not a zstd stream', { offset: 0 });
   const work = (scratch ??= new DecoderScratch());
-  const output = new Output(0, Math.max(0, options.maxOutputSize));
+  const output = new Output(Math.max(0, options.maxOutputSize));
   let source = data;
   let offset = 0;
   let first = true;

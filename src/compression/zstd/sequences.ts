@@ -185,10 +185,13 @@ export interface OutputCursor {
   frameStart: number;
   /** The frame's window size: the farthest a match may reach back. */
   windowSize: number;
-  /** Writes must stay below this; crossing it is reported by `overrun`. */
+  /** Writes must stay below this; a write that would cross it calls `overrun`. */
   writeLimit: number;
-  /** Raises the error for output that would cross `writeLimit` (block too large, content size or limit). */
-  overrun(offset: number): never;
+  /**
+   * Called when output must reach `end`, beyond `writeLimit`: grows `buffer` and returns the new limit, or
+   * raises the error (block too large, more than the declared content size, or `maxOutputSize`).
+   */
+  overrun(end: number, offset: number): number;
 }
 
 /**
@@ -203,8 +206,8 @@ export function executeSequences(
   literals: LiteralsState,
   output: OutputCursor,
 ): void {
-  const buffer = output.buffer;
-  const writeLimit = output.writeLimit;
+  let buffer = output.buffer;
+  let writeLimit = output.writeLimit;
   const frameStart = output.frameStart;
   const windowSize = output.windowSize;
   const litSource = literals.source;
@@ -286,7 +289,11 @@ export function executeSequences(
       }
 
       if (litPosition + literalLength > litEnd) throw corrupt('sequences use more literals than the block has', streamStart);
-      if (out + literalLength + matchLength > writeLimit) output.overrun(streamStart);
+      if (out + literalLength + matchLength > writeLimit) {
+        output.position = out;
+        writeLimit = output.overrun(out + literalLength + matchLength, streamStart);
+        buffer = output.buffer;
+      }
       if (literalLength < 16) {
         for (let i = 0; i < literalLength; i++) buffer[out + i] = litSource[litPosition + i]!;
       } else {
@@ -323,7 +330,11 @@ export function executeSequences(
   }
 
   const rest = litEnd - litPosition;
-  if (out + rest > writeLimit) output.overrun(state.streamStart);
+  if (out + rest > writeLimit) {
+    output.position = out;
+    output.overrun(out + rest, state.streamStart);
+    buffer = output.buffer;
+  }
   buffer.set(litSource.subarray(litPosition, litEnd), out);
   output.position = out + rest;
 }
