@@ -23,8 +23,8 @@ export function resetAllocationGuard(ceiling: number): void {
 function guard(name: string, bytesPerElement: number): void {
   const original = (globalThis as Record<string, unknown>)[name] as (new (...args: unknown[]) => object) | undefined;
   if (!original) return;
-  const proxy = new Proxy(original, {
-    construct(target, args, newTarget) {
+  const proxy: typeof original = new Proxy(original, {
+    construct(target, args, newTarget): object {
       const first = args[0];
       if (typeof first === 'number') {
         const bytes = first * bytesPerElement;

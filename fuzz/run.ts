@@ -226,11 +226,12 @@ async function minimise(runner: WorkerRunner, input: FuzzInput, wanted: string, 
     return signature(await runner.run(candidate)) === wanted;
   };
   for (const field of ['data', 'aux'] as const) {
-    let bytes = best[field];
-    if (!bytes) continue;
+    const initial = best[field];
+    if (!initial) continue;
+    let bytes: Uint8Array = initial;
     for (let size = bytes.length >> 1; size >= 1 && budget > 0 && Date.now() < deadline; size >>= 1) {
       for (let start = 0; start < bytes.length && budget > 0 && Date.now() < deadline; ) {
-        const candidateBytes = new Uint8Array(bytes.length - Math.min(size, bytes.length - start));
+        const candidateBytes: Uint8Array = new Uint8Array(bytes.length - Math.min(size, bytes.length - start));
         candidateBytes.set(bytes.subarray(0, start));
         candidateBytes.set(bytes.subarray(start + size), start);
         const candidate = { ...best, [field]: candidateBytes };

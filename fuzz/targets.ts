@@ -108,7 +108,7 @@ export function plainData(rng: Rng): Uint8Array {
 const codec: Target = {
   name: 'codec',
   weight: 4,
-  generate(rng, corpus) {
+  generate(rng, corpus): FuzzInput {
     const ids = registeredCodecIds().filter((id) => id !== 0);
     const id = ids.length > 0 ? rng.pick(ids) : 0;
     const roll = rng.below(10);
