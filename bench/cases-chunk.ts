@@ -1,10 +1,22 @@
 /**
- * Whole-chunk cases on the benchmark data: decode every entry of every chunk (what Go's block decoder figure
- * measures), the same with the line decoded to a string, and a time-range query that touches one block.
+ * Whole-chunk cases on the benchmark data, per codec: encode every entry into v4 chunks with the ingester
+ * defaults (as Go's encode figure), decode every entry of every chunk (as Go's block decoder figure), the same
+ * with the line decoded to a string, and a time-range query that touches one block.
  */
 import { readChunk, type Chunk } from '../src/chunk/chunk.js';
+import { encodeChunksSync } from '../src/chunk/encode-chunks.js';
+import type { EntryInput } from '../src/chunk/entry-input.js';
+import { defaultCodecRegistry } from '../src/compression/defaults.js';
 import { EntryDigest, goFigures, loadEntries, loadGoSnappyChunks } from './data.js';
 import type { BenchCase } from './harness.js';
+
+/** Loki's ingester defaults, which the reference used: v4, 256 KiB blocks, 1.5 MiB target size. */
+const INGESTER_DEFAULTS = { format: 4, blockSize: 256 * 1024, targetSize: 1536 * 1024 } as const;
+
+/** Go's tolerance on compressed size in the issue's targets: 5%, 15% for zstd. */
+function sizeTolerance(codec: string): number {
+  return codec === 'zstd' ? 0.15 : 0.05;
+}
 
 /** A set of chunks of one codec, and where they came from. */
 export interface ChunkSet {
@@ -84,6 +96,74 @@ export function decodeCases(set: ChunkSet): BenchCase[] {
     },
   ];
   return cases;
+}
+
+let writerInput: EntryInput[] | undefined;
+
+/** The benchmark entries as the writer takes them: line as a string, as Go's `logproto.Entry` holds it. */
+function entriesToWrite(): EntryInput[] {
+  writerInput ??= loadEntries().entries.map((entry) => ({
+    timestamp: entry.timestamp,
+    line: entry.line,
+    structuredMetadata: entry.structuredMetadata,
+  }));
+  return writerInput;
+}
+
+/** Encodes every benchmark entry with `codec`; returns the chunk bytes. */
+function encodeAll(codec: string): Uint8Array[] {
+  const chunks: Uint8Array[] = [];
+  for (const chunk of encodeChunksSync(entriesToWrite(), { ...INGESTER_DEFAULTS, encoding: codec })) chunks.push(chunk.bytes);
+  return chunks;
+}
+
+const encodedCache = new Map<string, Uint8Array[]>();
+
+/** Our chunks for `codec`, encoded once and shared by the decode cases. */
+function oursEncoded(codec: string): Uint8Array[] {
+  let chunks = encodedCache.get(codec);
+  if (!chunks) {
+    chunks = encodeAll(codec);
+    encodedCache.set(codec, chunks);
+  }
+  return chunks;
+}
+
+/** Encode every benchmark entry with one codec: chunk count, size and ratio beside Go's. */
+export function encodeCase(codec: string): BenchCase {
+  const go = goFigures(codec);
+  return {
+    name: `chunk/encode/${codec}`,
+    work: () => ({ bytes: loadEntries().lineBytes, items: loadEntries().entries.length }),
+    runs: 5,
+    setup: () => {
+      const chunks = oursEncoded(codec);
+      const facts: Record<string, number | string> = checkDecodesEverything(chunks, `our ${codec} chunks`);
+      const total = chunks.reduce((sum, bytes) => sum + bytes.length, 0);
+      facts.ratio = +(loadEntries().lineBytes / total).toFixed(3);
+      if (go) {
+        const delta = total / go.compressedBytes - 1;
+        facts.goChunks = go.chunks;
+        facts.goBytes = go.compressedBytes;
+        facts.sizeVsGo = `${delta >= 0 ? '+' : ''}${(delta * 100).toFixed(1)}%${Math.abs(delta) <= sizeTolerance(codec) ? '' : ' (outside target)'}`;
+      }
+      return facts;
+    },
+    run: () => encodeAll(codec),
+    ...(go ? { reference: { mbps: go.encodeMBps, label: 'encode' } } : {}),
+  };
+}
+
+/** Our own chunks for `codec` as a chunk set. */
+export function oursChunkSet(codec: string): ChunkSet {
+  return { codec, origin: 'ours', chunks: () => oursEncoded(codec) };
+}
+
+/** Encode, decode and decode-lines for every registered codec, in Loki's codec-byte order. */
+export function codecChunkCases(): BenchCase[] {
+  return defaultCodecRegistry()
+    .list()
+    .flatMap((codec) => [encodeCase(codec.name), ...decodeCases(oursChunkSet(codec.name))]);
 }
 
 /** The Go-written snappy chunks as a chunk set. */

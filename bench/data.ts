@@ -8,6 +8,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
+import { compareUtf8 } from '../src/chunk/structured-metadata.js';
 
 /** Where the data lives, relative to the repository root (the bundle runs from `.bench-work/`). */
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -27,7 +28,10 @@ export interface BenchEntries {
   entries: BenchEntry[];
   /** Sum of line lengths in bytes (what every MB/s counts). */
   lineBytes: number;
-  /** SHA-256 of the canonical stream of entries, to check that a decoder returned exactly these. */
+  /**
+   * SHA-256 of the canonical stream of entries as Loki stores them (pairs sorted by name in UTF-8 byte order,
+   * stable), to check that a decoder returned exactly these.
+   */
   digest: string;
 }
 
@@ -86,6 +90,11 @@ export class EntryDigest {
   }
 }
 
+/** Pairs in the order Loki stores them: sorted by name in UTF-8 byte order; `sort` is stable, as Go's is. */
+function storedOrder(pairs: Array<[string, string]>): Array<[string, string]> {
+  return pairs.length < 2 ? pairs : [...pairs].sort(([a], [b]) => compareUtf8(a, b));
+}
+
 let entriesCache: BenchEntries | undefined;
 
 /** The benchmark entries, parsed once. */
@@ -108,7 +117,7 @@ export function loadEntries(): BenchEntries {
     };
     entries.push(entry);
     lineBytes += bytes.length;
-    digest.add(entry.timestamp, entry.lineBytes, entry.structuredMetadata);
+    digest.add(entry.timestamp, entry.lineBytes, storedOrder(entry.structuredMetadata));
   }
   entriesCache = { entries, lineBytes, digest: digest.digest() };
   return entriesCache;

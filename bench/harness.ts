@@ -66,6 +66,8 @@ export interface CaseResult {
   nsPerItem?: number;
   /** Median throughput in MB/s (2^20 bytes), when the case declares bytes. */
   mbps?: number;
+  /** Throughput of the fastest run: the least disturbed by other work on the machine, for A/B comparisons. */
+  mbpsBest?: number;
   /** Median entries (values) per second, when the case declares items. */
   itemsPerSec?: number;
   /** Go's figure and our speed as a multiple of it (`ratio > 1`: faster than Go). */
@@ -102,8 +104,14 @@ function collectGarbage(): void {
   if (gc) gc();
 }
 
+/** Called around the timed runs of a case only (not setup, warm-up or forced collections), e.g. to profile them. */
+export interface MeasureHooks {
+  beforeRuns?: (benchCase: BenchCase) => void;
+  afterRuns?: (benchCase: BenchCase) => void;
+}
+
 /** Warms up, times and summarises one case. */
-export function measure(benchCase: BenchCase, timing: TimingOptions): CaseResult {
+export function measure(benchCase: BenchCase, timing: TimingOptions, hooks: MeasureHooks = {}): CaseResult {
   const facts = benchCase.setup?.() ?? {};
   collectGarbage();
   // Warm-up, which also estimates the cost of one call.
@@ -118,15 +126,18 @@ export function measure(benchCase: BenchCase, timing: TimingOptions): CaseResult
 
   const runsMs: number[] = [];
   const runs = benchCase.runs ?? timing.runs;
-  for (let r = 0; r < runs; r++) {
-    collectGarbage();
-    runsMs.push(timeCalls(benchCase.run, callsPerRun));
-  }
+  collectGarbage();
+  hooks.beforeRuns?.(benchCase);
+  for (let r = 0; r < runs; r++) runsMs.push(timeCalls(benchCase.run, callsPerRun));
+  hooks.afterRuns?.(benchCase);
   const msPerCall = median(runsMs) / callsPerRun;
   const seconds = msPerCall / 1e3;
   const { bytes, items } = typeof benchCase.work === 'function' ? benchCase.work() : benchCase.work;
   const result: CaseResult = { name: benchCase.name, callsPerRun, runsMs, nsPerCall: msPerCall * 1e6, facts };
-  if (bytes !== undefined) result.mbps = bytes / (1 << 20) / seconds;
+  if (bytes !== undefined) {
+    result.mbps = bytes / (1 << 20) / seconds;
+    result.mbpsBest = (bytes / (1 << 20) / (Math.min(...runsMs) / callsPerRun)) * 1e3;
+  }
   if (items !== undefined) {
     result.itemsPerSec = items / seconds;
     result.nsPerItem = (msPerCall * 1e6) / items;

@@ -76,12 +76,26 @@ const path = positionals[0] ?? newestProfile();
 const profile = JSON.parse(readFileSync(path, 'utf8'));
 const maps = new Map();
 const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
+// Samples taken while the in-process profiler starts or stops (bench/profiler.ts hooks) are not the case's work.
+const parents = new Map();
+for (const node of profile.nodes) for (const child of node.children ?? []) parents.set(child, node.id);
+const hookNames = new Set(['beforeRuns', 'afterRuns']);
+const inHook = new Map();
+const underHook = (id) => {
+  if (inHook.has(id)) return inHook.get(id);
+  const node = nodes.get(id);
+  const parent = parents.get(id);
+  const answer = hookNames.has(node.callFrame.functionName) || (parent !== undefined && underHook(parent));
+  inHook.set(id, answer);
+  return answer;
+};
 const byFunction = new Map();
 const byModule = new Map();
 let total = 0;
 for (let i = 0; i < profile.samples.length; i++) {
   const frame = nodes.get(profile.samples[i]).callFrame;
   const delta = profile.timeDeltas[i] ?? 0;
+  if (underHook(profile.samples[i])) continue;
   total += delta;
   let module = frame.url.replace(/^file:\/\//, '');
   if (module.endsWith('.mjs') && module.includes('.bench-work')) {

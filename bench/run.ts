@@ -1,15 +1,17 @@
 /**
- * `npm run bench -- [regex] [--json] [--list] [--runs N] [--warmup-ms N] [--min-run-ms N] [--quick]`
+ * `npm run bench -- [regex] [--json] [--list] [--profile] [--runs N] [--warmup-ms N] [--min-run-ms N] [--quick]`
  *
  * Runs the named cases whose name matches `regex` (all by default) and prints a table, or with `--json` the
- * results as JSON on stdout (progress goes to stderr), so runs can be compared between commits.
+ * results as JSON on stdout (progress goes to stderr), so runs can be compared between commits. `--profile`
+ * writes a CPU profile of each case's timed runs to `.bench-work/profiles/`.
  */
 import { parseArgs } from 'node:util';
 import { allCases } from './cases.js';
-import { DEFAULT_TIMING, measure, type CaseResult, type TimingOptions } from './harness.js';
+import { DEFAULT_TIMING, measure, type CaseResult, type MeasureHooks, type TimingOptions } from './harness.js';
+import { profilingHooks } from './profiler.js';
 import { describeEnvironment, formatTable, referenceNote, type BenchReport, type CaseFailure } from './report.js';
 
-const USAGE = `usage: npm run bench -- [regex] [--json] [--list] [--runs N] [--warmup-ms N] [--min-run-ms N] [--quick]`;
+const USAGE = `usage: npm run bench -- [regex] [--json] [--list] [--profile] [--runs N] [--warmup-ms N] [--min-run-ms N] [--quick]`;
 
 function positiveInteger(text: string | undefined, fallback: number, what: string): number {
   if (text === undefined) return fallback;
@@ -25,6 +27,7 @@ function main(): number {
       json: { type: 'boolean', default: false },
       list: { type: 'boolean', default: false },
       quick: { type: 'boolean', default: false },
+      profile: { type: 'boolean', default: false },
       runs: { type: 'string' },
       'warmup-ms': { type: 'string' },
       'min-run-ms': { type: 'string' },
@@ -52,6 +55,8 @@ function main(): number {
     return 2;
   }
 
+  const profiling = values.profile ? profilingHooks() : null;
+  const hooks: MeasureHooks = profiling?.hooks ?? {};
   const environment = describeEnvironment();
   const results: CaseResult[] = [];
   const failures: CaseFailure[] = [];
@@ -59,7 +64,7 @@ function main(): number {
   for (const benchCase of cases) {
     process.stderr.write(`${benchCase.name} ... `);
     try {
-      const result = measure(benchCase, timing);
+      const result = measure(benchCase, timing, hooks);
       results.push(result);
       const speed = result.mbps === undefined ? `${(result.nsPerCall / 1e6).toFixed(2)} ms` : `${result.mbps.toFixed(1)} MB/s`;
       process.stderr.write(`${speed}\n`);
@@ -71,6 +76,7 @@ function main(): number {
   }
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   process.stderr.write(`${results.length} cases in ${seconds.toFixed(1)} s\n\n`);
+  if (profiling) process.stderr.write(`profiles: ${profiling.written.join(', ')}\n`);
 
   const report: BenchReport = { environment, timing, reference: referenceNote(), results, failures };
   console.log(values.json ? JSON.stringify(report, null, 1) : formatTable(report));
