@@ -289,7 +289,9 @@ export function readChunk(input: Uint8Array, options: ReadChunkOptions = {}): Ch
   const codecs = options.codecs ?? defaultCodecRegistry();
   const limits = resolveLimits(options.limits);
   if (input.length > limits.maxChunkSize) {
-    throw new LokiChunkError('LIMIT_EXCEEDED', `input of ${input.length} bytes exceeds maxChunkSize (${limits.maxChunkSize})`);
+    throw new LokiChunkError('LIMIT_EXCEEDED', `input of ${input.length} bytes exceeds maxChunkSize (${limits.maxChunkSize})`, {
+      offset: limits.maxChunkSize,
+    });
   }
   let bytes = input;
   let wrapper: StorageWrapper | null = null;
