@@ -2,7 +2,7 @@
  * Catches allocations from unchecked lengths: in a fuzz worker, every `ArrayBuffer` and typed-array constructor
  * is wrapped so a single allocation above the current ceiling (set per input from the input size and the limits)
  * is refused and recorded. Loaded first in the worker, before any library or codec module captures the
- * constructors. The main thread is left alone.
+ * constructors. The fuzzer's main thread is left alone; tests call {@link installAllocationGuard}.
  */
 import { isMainThread } from 'node:worker_threads';
 
@@ -39,7 +39,15 @@ function guard(name: string, bytesPerElement: number): void {
   (globalThis as Record<string, unknown>)[name] = proxy;
 }
 
-if (!isMainThread) {
+let installed = false;
+
+/**
+ * Wraps the constructors (once). Call before importing the code under test: modules that keep a constructor in a
+ * variable at load time (fflate's `u8`) only see the guard if it is installed first.
+ */
+export function installAllocationGuard(): void {
+  if (installed) return;
+  installed = true;
   guard('ArrayBuffer', 1);
   for (const [name, size] of [
     ['Uint8Array', 1], ['Int8Array', 1], ['Uint8ClampedArray', 1], ['Uint16Array', 2], ['Int16Array', 2],
@@ -48,3 +56,6 @@ if (!isMainThread) {
     guard(name, size);
   }
 }
+
+// The fuzz worker loads this module first, so its library modules are all guarded.
+if (!isMainThread) installAllocationGuard();

@@ -114,7 +114,9 @@ export function salvageChunk(input: Uint8Array, options: SalvageOptions = {}): S
   if (!(input instanceof Uint8Array)) throw new LokiChunkError('INVALID_ARGUMENT', 'salvageChunk expects a Uint8Array');
   const limits = resolveLimits(options.limits);
   if (input.length > limits.maxChunkSize) {
-    throw new LokiChunkError('LIMIT_EXCEEDED', `input of ${input.length} bytes exceeds maxChunkSize (${limits.maxChunkSize})`);
+    throw new LokiChunkError('LIMIT_EXCEEDED', `input of ${input.length} bytes exceeds maxChunkSize (${limits.maxChunkSize})`, {
+      offset: limits.maxChunkSize,
+    });
   }
   const registry = options.codecs ?? defaultCodecRegistry();
   const damage: SalvageDamage[] = [];
