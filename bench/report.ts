@@ -133,3 +133,68 @@ export function formatTable(report: BenchReport): string {
   out.push('', `vs Go = our MB/s / Go's. ${report.reference.note} (${report.reference.go}, GOMAXPROCS=${report.reference.gomaxprocs}).`);
   return out.join('\n');
 }
+
+/** Results by case name. */
+function byName(report: BenchReport): Map<string, CaseResult> {
+  return new Map(report.results.map((result) => [result.name, result]));
+}
+
+const fixed = (value: number | undefined, digits = 1): string => (value === undefined ? '–' : value.toFixed(digits));
+
+/** `1.23x ✅` when at or above Go, `0.81x ❌` below, `–` without a figure. */
+function verdict(result: CaseResult | undefined): string {
+  const ratio = result?.reference?.ratio;
+  if (ratio === undefined) return '–';
+  return `${ratio.toFixed(2)}x ${ratio >= 1 ? '✅' : '❌'}`;
+}
+
+/** The per-codec targets of issue #7 (whole-chunk encode and decode against Go) as a Markdown table. */
+function targetsTable(report: BenchReport): string[] {
+  const results = byName(report);
+  const codecs = [...new Set(report.results.filter((r) => r.name.startsWith('chunk/encode/')).map((r) => r.name.split('/')[2]!))];
+  const rows = [
+    '| codec | encode MB/s | Go | vs Go | size vs Go | decode MB/s | Go (block) | vs Go | decode + line strings MB/s | Go (full iterator) | vs Go |',
+    '|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
+  ];
+  for (const codec of codecs) {
+    const encode = results.get(`chunk/encode/${codec}`);
+    const decode = results.get(`chunk/decode/${codec}`);
+    const lines = results.get(`chunk/decode-lines/${codec}`);
+    rows.push(
+      `| ${codec} | ${fixed(encode?.mbps)} | ${fixed(encode?.reference?.mbps)} | ${verdict(encode)} | ${encode?.facts.sizeVsGo ?? '–'} ` +
+        `| ${fixed(decode?.mbps)} | ${fixed(decode?.reference?.mbps)} | ${verdict(decode)} ` +
+        `| ${fixed(lines?.mbps)} | ${fixed(lines?.reference?.mbps)} | ${verdict(lines)} |`,
+    );
+  }
+  return rows;
+}
+
+/** Every case as a Markdown table. */
+function casesTable(report: BenchReport): string[] {
+  const rows = ['| case | time/call | MB/s | entries/s | ns/entry | notes |', '|---|--:|--:|--:|--:|---|'];
+  for (const result of report.results) {
+    rows.push(
+      `| ${result.name} | ${formatDuration(result.nsPerCall)} | ${fixed(result.mbps)} | ${result.itemsPerSec === undefined ? '–' : formatRate(result.itemsPerSec)} ` +
+        `| ${fixed(result.nsPerItem)} | ${formatFacts(result.facts).replace(/\|/g, '\\|')} |`,
+    );
+  }
+  return rows;
+}
+
+/** The report as Markdown, for the README's performance section. */
+export function formatMarkdown(report: BenchReport): string {
+  const env = report.environment;
+  return [
+    `Measured ${env.date.slice(0, 16).replace('T', ' ')} UTC on ${env.cpu} (${env.cores} cores, ${env.memoryGiB} GiB), ${env.platform}, ` +
+      `Node ${env.node}, commit ${env.commit}; median of ${report.timing.runs} runs (5 for whole-chunk encode). ` +
+      `Go: ${report.reference.go}, GOMAXPROCS=${report.reference.gomaxprocs}, measured separately on a machine of the same kind.`,
+    '',
+    ...targetsTable(report),
+    '',
+    '<details><summary>Every case</summary>',
+    '',
+    ...casesTable(report),
+    '',
+    '</details>',
+  ].join('\n');
+}

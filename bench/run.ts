@@ -1,17 +1,18 @@
 /**
- * `npm run bench -- [regex] [--json] [--list] [--profile] [--runs N] [--warmup-ms N] [--min-run-ms N] [--quick]`
+ * `npm run bench -- [regex] [--json | --markdown] [--list] [--profile] [--runs N] [--warmup-ms N] [--min-run-ms N] [--quick]`
  *
  * Runs the named cases whose name matches `regex` (all by default) and prints a table, or with `--json` the
- * results as JSON on stdout (progress goes to stderr), so runs can be compared between commits. `--profile`
+ * results as JSON on stdout (progress goes to stderr), so runs can be compared between commits, or with
+ * `--markdown` the tables of the README's performance section. `--profile`
  * writes a CPU profile of each case's timed runs to `.bench-work/profiles/`.
  */
 import { parseArgs } from 'node:util';
 import { allCases } from './cases.js';
 import { DEFAULT_TIMING, measure, type CaseResult, type MeasureHooks, type TimingOptions } from './harness.js';
 import { profilingHooks } from './profiler.js';
-import { describeEnvironment, formatTable, referenceNote, type BenchReport, type CaseFailure } from './report.js';
+import { describeEnvironment, formatMarkdown, formatTable, referenceNote, type BenchReport, type CaseFailure } from './report.js';
 
-const USAGE = `usage: npm run bench -- [regex] [--json] [--list] [--profile] [--runs N] [--warmup-ms N] [--min-run-ms N] [--quick]`;
+const USAGE = `usage: npm run bench -- [regex] [--json | --markdown] [--list] [--profile] [--runs N] [--warmup-ms N] [--min-run-ms N] [--quick]`;
 
 function positiveInteger(text: string | undefined, fallback: number, what: string): number {
   if (text === undefined) return fallback;
@@ -25,6 +26,7 @@ function main(): number {
     allowPositionals: true,
     options: {
       json: { type: 'boolean', default: false },
+      markdown: { type: 'boolean', default: false },
       list: { type: 'boolean', default: false },
       quick: { type: 'boolean', default: false },
       profile: { type: 'boolean', default: false },
@@ -79,7 +81,9 @@ function main(): number {
   if (profiling) process.stderr.write(`profiles: ${profiling.written.join(', ')}\n`);
 
   const report: BenchReport = { environment, timing, reference: referenceNote(), results, failures };
-  console.log(values.json ? JSON.stringify(report, null, 1) : formatTable(report));
+  if (values.json) console.log(JSON.stringify(report, null, 1));
+  else if (values.markdown) console.log(formatMarkdown(report));
+  else console.log(formatTable(report));
   return failures.length === 0 ? 0 : 1;
 }
 
