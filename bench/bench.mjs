@@ -7,7 +7,7 @@
  * `.bench-work/profiles/`; summarise them with `node bench/profile-summary.mjs`).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildSync } from 'esbuild';
@@ -31,6 +31,8 @@ const bundle = (entry, outfile) =>
   });
 
 bundle('bench/run.ts', 'run.mjs');
+// The whole-process case runs the CLI from source too (bench/cases-process.ts).
+if (existsSync(join(root, 'src/cli/chunkdump.ts'))) bundle('src/cli/chunkdump.ts', 'chunkdump.mjs');
 
 const args = process.argv.slice(2);
 const nodeFlags = [];
