@@ -45,8 +45,10 @@ export class HeadBlock {
   private linesUsed = 0;
   private symbolIds = new Int32Array(INITIAL_ENTRIES);
   private symbolIdsUsed = 0;
-  /** Unordered heads: the newest entry for each timestamp key. */
+  /** Unordered heads, once an entry arrived out of order: the newest entry for each timestamp key. */
   private readonly newestByKey = new Map<number, number>();
+  /** Whether {@link newestByKey} is in use (not needed while entries arrive in timestamp order). */
+  private indexed = false;
   /** Whether entries were appended in timestamp order (then no sort is needed when cutting). */
   private inOrder = true;
 
@@ -68,13 +70,12 @@ export class HeadBlock {
     const symbolStart = this.symbolIdsUsed;
     this.stageSymbols(symbols, pairs * 2, symbolStart);
 
-    let key = 0;
-    if (this.unordered) {
-      key = this.halves[2 * index]! & KEY_MASK;
-      if (this.isDuplicate(index, key, start, length, symbolStart, pairs)) return true;
-      this.sameKeyChain[index] = this.newestByKey.get(key) ?? -1;
-      this.newestByKey.set(key, index);
+    if (this.unordered && index > 0 && timestamp <= this.maxt) {
+      // Only an entry no newer than the newest can repeat one: in-order appends skip this entirely.
+      if (!this.indexed && timestamp < this.maxt) this.indexTimestamps();
+      if (this.isDuplicate(index, start, length, symbolStart, pairs)) return true;
     }
+    if (this.indexed) this.register(index);
     this.lineStart[index] = start;
     this.lineLength[index] = length;
     this.linesUsed = start + length;
@@ -149,6 +150,7 @@ export class HeadBlock {
     this.linesUsed = 0;
     this.symbolIdsUsed = 0;
     this.inOrder = true;
+    this.indexed = false;
     this.newestByKey.clear();
   }
 
@@ -184,18 +186,44 @@ export class HeadBlock {
     });
   }
 
-  /** True when an entry already held has entry `index`'s timestamp, the staged line and the staged symbols. */
-  private isDuplicate(index: number, key: number, start: number, length: number, symbolStart: number, pairs: number): boolean {
+  /**
+   * True when an entry already held has entry `index`'s timestamp, the staged line and the staged symbols. Until
+   * the first out-of-order append, entries are sorted and those with that timestamp are the last ones; after it,
+   * they are found through the timestamp index.
+   */
+  private isDuplicate(index: number, start: number, length: number, symbolStart: number, pairs: number): boolean {
     const halves = this.halves;
     const low = halves[2 * index]!;
     const high = halves[2 * index + 1]!;
-    for (let other = this.newestByKey.get(key) ?? -1; other >= 0; other = this.sameKeyChain[other]!) {
-      if (halves[2 * other] !== low || halves[2 * other + 1] !== high) continue;
-      if (this.lineLength[other] !== length || this.pairCount[other] !== pairs) continue;
-      if (!sameBytes(this.lines, this.lineStart[other]!, start, length)) continue;
-      if (sameInts(this.symbolIds, this.pairStart[other]!, symbolStart, pairs * 2)) return true;
+    let other = this.indexed ? (this.newestByKey.get(low & KEY_MASK) ?? -1) : index - 1;
+    while (other >= 0) {
+      if (halves[2 * other] === low && halves[2 * other + 1] === high) {
+        if (
+          this.lineLength[other] === length &&
+          this.pairCount[other] === pairs &&
+          sameBytes(this.lines, this.lineStart[other]!, start, length) &&
+          sameInts(this.symbolIds, this.pairStart[other]!, symbolStart, pairs * 2)
+        ) {
+          return true;
+        }
+      } else if (!this.indexed) {
+        return false; // Sorted so far: no earlier entry has this timestamp.
+      }
+      other = this.indexed ? this.sameKeyChain[other]! : other - 1;
     }
     return false;
+  }
+
+  /** Starts the timestamp index (at the first out-of-order append) with every entry held. */
+  private indexTimestamps(): void {
+    this.indexed = true;
+    for (let i = 0; i < this.count; i++) this.register(i);
+  }
+
+  private register(index: number): void {
+    const key = this.halves[2 * index]! & KEY_MASK;
+    this.sameKeyChain[index] = this.newestByKey.get(key) ?? -1;
+    this.newestByKey.set(key, index);
   }
 
   /** Copies the line's bytes after the lines held (not yet counted as held); returns their length. */

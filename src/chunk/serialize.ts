@@ -39,45 +39,47 @@ export interface ChunkContents {
 export function serializeChunk(contents: ChunkContents, forCheckpoint = false): Uint8Array {
   const { format, blocks } = contents;
   const section = format >= 4 ? contents.symbolizer.section(forCheckpoint ? null : contents.codec) : null;
-  let blockBytes = 0;
-  for (const block of blocks) blockBytes += block.bytes.length + CHECKSUM_LENGTH;
-  const out = new ByteWriter(6 + (section ? section.length + CHECKSUM_LENGTH : 0) + blockBytes + 10 + blocks.length * 60 + 4 + footerLength(format));
+  const header = format > 1 ? 6 : 5;
+  const sectionSize = section ? section.length + CHECKSUM_LENGTH : 0;
 
+  // The metas come first, so that the chunk is written into one buffer of exactly its size.
+  const metas = new ByteWriter(16 + blocks.length * 48);
+  metas.uvarint(blocks.length);
+  let offset = header + sectionSize;
+  for (const block of blocks) {
+    metas.uvarint(block.entryCount);
+    metas.varint64(block.mint);
+    metas.varint64(block.maxt);
+    metas.uvarint(offset);
+    if (format >= 3) metas.uvarint(block.uncompressedSize);
+    metas.uvarint(block.bytes.length);
+    offset += block.bytes.length + CHECKSUM_LENGTH;
+  }
+  const metasOffset = offset;
+  const metasBytes = metas.subarray();
+  const size = metasOffset + metasBytes.length + CHECKSUM_LENGTH + footerLength(format);
+
+  const out = new ByteWriter(size);
   out.u32(CHUNK_MAGIC);
   out.u8(format);
   if (format > 1) out.u8(contents.codec.id);
-
-  const sectionOffset = out.length;
   if (section) {
     out.bytes(section);
     out.u32(crc32c(section));
   }
-
-  const offsets: number[] = [];
   for (const block of blocks) {
-    offsets.push(out.length);
     out.bytes(block.bytes);
     out.u32(block.checksum);
   }
-
-  const metasOffset = out.length;
-  out.uvarint(blocks.length);
-  blocks.forEach((block, i) => {
-    out.uvarint(block.entryCount);
-    out.varint64(block.mint);
-    out.varint64(block.maxt);
-    out.uvarint(offsets[i]!);
-    if (format >= 3) out.uvarint(block.uncompressedSize);
-    out.uvarint(block.bytes.length);
-  });
-  const metasLength = out.length - metasOffset;
-  out.u32(crc32c(out.subarray().subarray(metasOffset)));
-
+  out.bytes(metasBytes);
+  out.u32(crc32c(metasBytes));
   if (section) {
     out.u64(section.length);
-    out.u64(sectionOffset);
-    out.u64(metasLength);
+    out.u64(header);
+    out.u64(metasBytes.length);
   }
   out.u64(metasOffset);
-  return out.toBytes();
+  // Written to exactly its size: the buffer is the chunk, no copy needed.
+  const bytes = out.subarray();
+  return bytes.byteLength === bytes.buffer.byteLength ? bytes : out.toBytes();
 }

@@ -17,7 +17,7 @@ import {
   LOKI_MAX_LINE_LENGTH,
   type ChunkFormat,
 } from './constants.js';
-import { lineByteLength, lineOf, sortedPairsOf, timestampOf, utf8ByteLength, type EntryInput } from './entry-input.js';
+import { lineByteLength, lineOf, sortedPairsOf, timestampOf, utf8ByteLength, type EntryInput, type Pairs } from './entry-input.js';
 import { HeadBlock } from './head-block.js';
 import { blocksOverlap, rebuildOrder } from './rebuild.js';
 import { serializeChunk, type CutBlock } from './serialize.js';
@@ -57,7 +57,7 @@ export interface AppendResult {
 
 const APPENDED: AppendResult = Object.freeze({ duplicate: false });
 const DUPLICATE: AppendResult = Object.freeze({ duplicate: true });
-const NO_PAIRS: ReadonlyArray<readonly [string, string]> = Object.freeze([]);
+const NO_PAIRS: Pairs = Object.freeze([]);
 
 /** Builds one chunk from appended entries, exactly as Loki's ingester would. */
 export class ChunkWriter {
@@ -79,8 +79,8 @@ export class ChunkWriter {
   private cutBlockSize = 0;
   private readonly payload = new ByteWriter(64 * 1024);
   private symbolIds = new Int32Array(32);
-  /** Structured-metadata names already checked to be readable by Loki. */
-  private readonly readableNames = new Set<string>();
+  /** By symbol id: 1 when the symbol was checked as a structured-metadata name Loki can read. */
+  private checkedNames = new Uint8Array(64);
   private finished: Uint8Array | null = null;
 
   /**
@@ -114,16 +114,10 @@ export class ChunkWriter {
     const line = lineOf(entry);
     checkLineLength(line);
     const pairs = this.head.withMetadata ? sortedPairsOf(entry) : NO_PAIRS;
-    for (let i = 0; i < pairs.length; i++) this.checkName(pairs[i]![0]);
+    if (pairs.length > 0) this.findSymbols(pairs); // Checks the names before anything changes.
     if (!this.head.unordered) this.checkOrder(timestamp);
-
     // Loki interns the symbols before its duplicate check, so a dropped duplicate's metadata stays in the table.
-    if (pairs.length * 2 > this.symbolIds.length) this.symbolIds = new Int32Array(pairs.length * 4);
-    for (let i = 0; i < pairs.length; i++) {
-      const [name, value] = pairs[i]!;
-      this.symbolIds[2 * i] = this.symbolizer.add(name);
-      this.symbolIds[2 * i + 1] = this.symbolizer.add(value);
-    }
+    if (pairs.length > 0) this.addSymbols(pairs);
     const duplicate = this.head.append(timestamp, line, this.symbolIds, pairs.length);
     if (this.head.size >= this.blockSize) this.cut();
     return duplicate ? DUPLICATE : APPENDED;
@@ -138,13 +132,12 @@ export class ChunkWriter {
    */
   spaceFor(entry: EntryInput): boolean {
     if (this.targetSize === 0) return this.blocks.length < BLOCKS_PER_CHUNK;
-    let headSize = this.head.size + lineByteLength(lineOf(entry));
-    let symbolsSize = 0;
-    if (this.head.withMetadata) {
-      for (const [name, value] of sortedPairsOf(entry)) headSize += utf8ByteLength(name) + utf8ByteLength(value);
-      symbolsSize = this.symbolizer.uncompressedSize;
-    }
-    return symbolsSize + this.cutBlockSize + headSize < this.targetSize;
+    const line = lineOf(entry);
+    const pairs = this.head.withMetadata ? sortedPairsOf(entry) : NO_PAIRS;
+    const used = this.head.size + this.cutBlockSize + (this.head.withMetadata ? this.symbolizer.uncompressedSize : 0);
+    // UTF-8 takes at most 3 bytes per UTF-16 code unit: only near the target are the exact lengths worth counting.
+    if (used + entrySize(line, pairs, maxUtf8Length) < this.targetSize) return true;
+    return used + entrySize(line, pairs, utf8ByteLength) < this.targetSize;
   }
 
   /**
@@ -242,6 +235,7 @@ export class ChunkWriter {
     rebuilt.cut(); // Entries arrive sorted, so the rebuilt blocks never overlap.
     this.blocks = rebuilt.blocks;
     this.symbolizer = rebuilt.symbolizer;
+    this.checkedNames = rebuilt.checkedNames;
     this.cutBlockSize = rebuilt.cutBlockSize;
   }
 
@@ -260,22 +254,61 @@ export class ChunkWriter {
   }
 
   /**
-   * Loki's reader renames structured-metadata names to Prometheus label names and fails the whole query when a
-   * name becomes only underscores (`"é"`, `"."`, `"_"`): such an entry is refused, since Loki could not read it back.
+   * Looks the pairs' symbols up without interning them (ids, or -1 for new ones, into `symbolIds`), and checks each
+   * name not yet checked: Loki's reader renames structured-metadata names to Prometheus label names and fails the
+   * whole query when one becomes only underscores (`"é"`, `"."`, `"_"`), so such an entry is refused.
    */
-  private checkName(name: string): void {
-    if (this.readableNames.has(name)) return;
-    try {
-      normalizeLabelName(name);
-    } catch (error) {
-      throw new LokiChunkError('INVALID_ARGUMENT', `${(error as Error).message}: Loki could not read this entry back`, { cause: error });
+  private findSymbols(pairs: Pairs): void {
+    if (pairs.length * 2 > this.symbolIds.length) this.symbolIds = new Int32Array(pairs.length * 4);
+    const ids = this.symbolIds;
+    for (let i = 0; i < pairs.length; i++) {
+      const [name, value] = pairs[i]!;
+      const nameId = this.symbolizer.find(name);
+      if (nameId < 0 || this.checkedNames[nameId] !== 1) checkName(name);
+      ids[2 * i] = nameId;
+      ids[2 * i + 1] = this.symbolizer.find(value);
     }
-    this.readableNames.add(name);
+  }
+
+  /** Interns the symbols {@link findSymbols} did not find, completing `symbolIds`. */
+  private addSymbols(pairs: Pairs): void {
+    const ids = this.symbolIds;
+    for (let i = 0; i < pairs.length; i++) {
+      if (ids[2 * i]! < 0) ids[2 * i] = this.symbolizer.add(pairs[i]![0]);
+      if (ids[2 * i + 1]! < 0) ids[2 * i + 1] = this.symbolizer.add(pairs[i]![1]);
+      const nameId = ids[2 * i]!;
+      if (nameId >= this.checkedNames.length) this.checkedNames = grownFlags(this.checkedNames, nameId + 1);
+      this.checkedNames[nameId] = 1;
+    }
   }
 
   private checkOpen(): void {
     if (this.finished) throw new LokiChunkError('INVALID_ARGUMENT', 'this ChunkWriter is finished: start a new one');
   }
+}
+
+/** The bytes `SpaceFor` counts for an entry: its line, and its structured-metadata names and values. */
+function entrySize(line: string | Uint8Array, pairs: Pairs, stringLength: (text: string) => number): number {
+  let size = typeof line === 'string' ? stringLength(line) : line.length;
+  for (let i = 0; i < pairs.length; i++) size += stringLength(pairs[i]![0]) + stringLength(pairs[i]![1]);
+  return size;
+}
+
+const maxUtf8Length = (text: string): number => text.length * 3;
+
+/** @throws {LokiChunkError} `INVALID_ARGUMENT` for a name Loki's reader cannot rename. */
+function checkName(name: string): void {
+  try {
+    normalizeLabelName(name);
+  } catch (error) {
+    throw new LokiChunkError('INVALID_ARGUMENT', `${(error as Error).message}: Loki could not read this entry back`, { cause: error });
+  }
+}
+
+function grownFlags(flags: Uint8Array, needed: number): Uint8Array<ArrayBuffer> {
+  const next = new Uint8Array(Math.max(needed, flags.length * 2));
+  next.set(flags);
+  return next;
 }
 
 function checkFormat(format: unknown): ChunkFormat {

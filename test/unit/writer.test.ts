@@ -311,3 +311,12 @@ describe('checkpoint(): the WAL checkpoint pair', () => {
     expect(readCheckpoint(chunk, head).head.entries.map((e) => e.timestamp)).toEqual([-2n, 1n]);
   });
 });
+
+describe('symbol table', () => {
+  it('writes symbols with lone surrogates as U+FFFD each, even when two of them would pair up', () => {
+    const writer = none();
+    writer.append({ timestamp: 1n, line: 'x', structuredMetadata: [['a', 'end\ud83d'], ['b', '\ude00start'], ['c', '😀']] });
+    const chunk = readChunk(writer.finish());
+    expect(chunk.symbols).toEqual(['a', 'end\ufffd', 'b', '\ufffdstart', 'c', '😀']);
+  });
+});
