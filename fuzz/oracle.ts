@@ -12,6 +12,7 @@ import { readCheckpoint } from '../src/chunk/checkpoint.js';
 import type { LogEntry } from '../src/chunk/entry.js';
 import { resolveLimits, type ChunkLimits } from '../src/chunk/limits.js';
 import { salvageChunk } from '../src/chunk/salvage.js';
+import { ChunkWriter } from '../src/chunk/writer.js';
 import { LokiChunkError } from '../src/errors.js';
 
 /** What kind of guarantee an input broke. */
@@ -307,4 +308,89 @@ export function checkCodecRoundTrip(codecId: number, data: Uint8Array): string[]
     throw new Violation('foreign-error', `${codec.name}.compress of ${data.length} bytes threw: ${describe(error)}`, error);
   }
   return checkCodec(codecId, compressed, data.length, data);
+}
+
+/** A writer input: chunk settings and the entries to append (timestamps as decimal strings). */
+export interface WriterSpec {
+  format: 1 | 2 | 3 | 4;
+  encoding: number;
+  blockSize: number;
+  entries: Array<{ ts: string; line?: string; lineBase64?: string; structuredMetadata?: Array<[string, string]> }>;
+}
+
+/** What an entry must read back as: timestamp, line bytes and (v4) its pairs, order-free. */
+function entryKey(timestamp: bigint, line: Uint8Array, pairs: ReadonlyArray<readonly [string, string]>): string {
+  const sorted = pairs.map(([name, value]) => JSON.stringify([name, value])).sort();
+  return `${timestamp}|${Buffer.from(line).toString('base64')}|${sorted.join(',')}`;
+}
+
+/**
+ * Differential: what the writer accepted (not refused as out of order, not dropped as a duplicate of an entry it
+ * holds) reads back exactly, and every block's metas agree with its entries (count, time range).
+ */
+export function checkWriterRoundTrip(spec: WriterSpec): string[] {
+  const fail = (message: string, original?: unknown): never => {
+    throw new Violation('differential', `writer v${spec.format}/${spec.encoding}/blockSize ${spec.blockSize}: ${message}`, original);
+  };
+  const guardForeign = <T>(what: string, fn: () => T): T => {
+    try {
+      return fn();
+    } catch (error) {
+      if (error instanceof LokiChunkError) return fail(`${what} raised ${error.code}: ${error.message}`, error);
+      throw new Violation('foreign-error', `${what} threw a foreign exception: ${describe(error)}`, error);
+    }
+  };
+  const writer = new ChunkWriter({ format: spec.format, encoding: spec.encoding, blockSize: spec.blockSize });
+  const kept = new Map<string, number>();
+  const appended = new Map<string, number>();
+  let refused = 0;
+  const encoder = new TextEncoder();
+  for (const entry of spec.entries) {
+    const line = entry.line ?? new Uint8Array(Buffer.from(entry.lineBase64 ?? '', 'base64'));
+    const pairs = spec.format === 4 ? (entry.structuredMetadata ?? []) : [];
+    const input = { timestamp: BigInt(entry.ts), line, structuredMetadata: entry.structuredMetadata ?? [] };
+    let duplicate: boolean;
+    try {
+      duplicate = writer.append(input).duplicate;
+    } catch (error) {
+      if (error instanceof LokiChunkError && error.code === 'OUT_OF_ORDER' && spec.format <= 2) {
+        refused++;
+        continue;
+      }
+      return guardForeign(`append(${entry.ts})`, () => {
+        throw error;
+      });
+    }
+    const key = entryKey(input.timestamp, typeof line === 'string' ? encoder.encode(line) : line, pairs);
+    if (duplicate) {
+      if (!kept.has(key)) fail(`append(${entry.ts}) reported a duplicate of an entry it does not hold`);
+      continue;
+    }
+    kept.set(key, (kept.get(key) ?? 0) + 1);
+    appended.set(key, (appended.get(key) ?? 0) + 1);
+  }
+  const bytes = guardForeign('finish()', () => writer.finish());
+  const chunk = guardForeign('readChunk(writer output)', () => readChunk(bytes));
+  for (const block of chunk.blocks) {
+    const entries = guardForeign(`block ${block.index} decode()`, () => block.decode());
+    if (entries.length !== block.entryCount) fail(`block ${block.index}: metas count ${block.entryCount}, holds ${entries.length}`);
+    for (const entry of entries) {
+      if (entry.timestamp < block.mint || entry.timestamp > block.maxt) {
+        fail(`block ${block.index}: entry at ${entry.timestamp} outside the metas range [${block.mint}, ${block.maxt}]`);
+      }
+      const key = entryKey(entry.timestamp, entry.lineBytes, entry.structuredMetadata);
+      const left = kept.get(key);
+      if (!left) fail(`read back an entry that was not written (or once too often): ${key.slice(0, 200)}`);
+      kept.set(key, left! - 1);
+    }
+  }
+  const missing = [...kept.entries()].filter(([, n]) => n > 0);
+  if (missing.length > 0) {
+    // Known and reported, not fixed here (the writer's): when blocks overlap, finish() rebuilds the chunk as Loki's
+    // Close() does, and the rebuild drops an entry identical to one in another block although append() kept it.
+    const twinsReadBack = missing.every(([key, n]) => n < (appended.get(key) ?? 0));
+    if (spec.format >= 3 && twinsReadBack) return ['known-issue:rebuild-drops-cross-block-duplicates'];
+    fail(`${missing.length} written entries do not read back, e.g. ${missing[0]![0].slice(0, 200)}`);
+  }
+  return [refused > 0 ? 'round-trip-with-refusals' : 'round-trip'];
 }

@@ -2,10 +2,11 @@
  * Fuzz targets: how each entry point's inputs are generated (from the seeded RNG and the corpus) and checked
  * (with the oracle). An input is plain data, so it can be sent to a worker, minimised, saved and replayed.
  */
-import { checkCheckpoint, checkChunk, checkCodec, checkCodecRoundTrip, TIGHT_LIMITS } from './oracle.js';
+import { checkCheckpoint, checkChunk, checkCodec, checkCodecRoundTrip, checkWriterRoundTrip, TIGHT_LIMITS, type WriterSpec } from './oracle.js';
 import { mutateBytes, mutateChunk } from './mutators.js';
 import { registeredCodecIds, type Corpus } from './corpus.js';
 import type { Rng } from './rng.js';
+import { MAX_INT64, MIN_INT64 } from '../src/binary/int64.js';
 
 /** One fuzz input: what to run and on which bytes. */
 export interface FuzzInput {
@@ -128,8 +129,58 @@ const codec: Target = {
   },
 };
 
+const NAMES = ['level', 'trace_id', 'http.method', 'a b', '0abc', 'région', 'k', 'x1', 'service_name'];
+const VALUES = ['', 'info', 'debug', 'GET', 'x'.repeat(300), 'é😀', '0', 'a=b, c="d"'];
+const EXTREME_TIMESTAMPS = ['-9223372036854775808', '-1', '0', '1', '9223372036854775806', '9223372036854775807'];
+
+/** A random writer input: format, codec, block size and entries with timestamps, lines and metadata that stress it. */
+function writerSpec(rng: Rng): WriterSpec {
+  const codecs = registeredCodecIds();
+  const format = rng.pick(codecs.includes(1) ? ([1, 2, 3, 4, 4] as const) : ([2, 3, 4, 4] as const));
+  const encoding = format === 1 ? 1 : rng.pick(codecs);
+  const count = rng.pick([0, 1, rng.below(20), rng.below(300)]);
+  const entries: WriterSpec['entries'] = [];
+  let ts = BigInt(rng.u32()) * 1000n;
+  for (let i = 0; i < count; i++) {
+    const roll = rng.below(10);
+    if (roll < 5) ts += BigInt(rng.below(1000));
+    else if (roll < 7) ts -= BigInt(rng.below(1000));
+    else if (roll < 8) ts = BigInt(rng.pick(EXTREME_TIMESTAMPS));
+    ts = ts < MIN_INT64 ? MIN_INT64 : ts > MAX_INT64 ? MAX_INT64 : ts;
+    const lineKind = rng.below(10);
+    const line =
+      lineKind < 1 ? '' : lineKind < 6 ? `line ${i} ${'abc '.repeat(rng.below(30))}` : lineKind < 8 ? `ünïcødé ${'😀'.repeat(rng.below(5))} ${i}` : lineKind < 9 ? 'L'.repeat(rng.below(70_000)) : null;
+    const pairs: Array<[string, string]> = [];
+    for (let p = rng.below(4); p > 0; p--) pairs.push([rng.pick(NAMES), rng.pick(VALUES)]);
+    entries.push({
+      ts: ts.toString(),
+      ...(line === null ? { lineBase64: Buffer.from(rng.bytes(rng.below(200))).toString('base64') } : { line }),
+      ...(pairs.length > 0 ? { structuredMetadata: pairs } : {}),
+    });
+    if (rng.chance(0.05) && entries.length > 0) entries.push({ ...rng.pick(entries) });
+  }
+  return { format, encoding, blockSize: rng.pick([16, 200, 1024, 4096, 256 * 1024]), entries };
+}
+
+const writer: Target = {
+  name: 'writer',
+  weight: 2,
+  generate(rng): FuzzInput {
+    return { target: 'writer', data: new TextEncoder().encode(JSON.stringify(writerSpec(rng))), options: {}, mutation: 'entries' };
+  },
+  execute(input) {
+    let spec: WriterSpec;
+    try {
+      spec = JSON.parse(new TextDecoder().decode(input.data)) as WriterSpec;
+    } catch {
+      return ['not-a-spec']; // A minimisation step broke the JSON: not the failure being minimised.
+    }
+    return checkWriterRoundTrip(spec);
+  },
+};
+
 /** Every target, by name. */
-export const TARGETS: Target[] = [chunk, wrapped, checkpoint, codec];
+export const TARGETS: Target[] = [chunk, wrapped, checkpoint, codec, writer];
 
 /** The target called `name`. */
 export function targetNamed(name: string): Target {
