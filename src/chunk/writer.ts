@@ -254,28 +254,27 @@ export class ChunkWriter {
   }
 
   /**
-   * Looks the pairs' symbols up without interning them (ids, or -1 for new ones, into `symbolIds`), and checks each
-   * name not yet checked: Loki's reader renames structured-metadata names to Prometheus label names and fails the
-   * whole query when one becomes only underscores (`"é"`, `"."`, `"_"`), so such an entry is refused.
+   * Looks the names up without interning them (ids, or -1 for new ones, into `symbolIds`), and checks each name
+   * not yet checked: Loki's reader renames structured-metadata names to Prometheus label names and fails the whole
+   * query when one becomes only underscores (`"é"`, `"."`, `"_"`), so such an entry is refused.
    */
   private findSymbols(pairs: Pairs): void {
     if (pairs.length * 2 > this.symbolIds.length) this.symbolIds = new Int32Array(pairs.length * 4);
     const ids = this.symbolIds;
     for (let i = 0; i < pairs.length; i++) {
-      const [name, value] = pairs[i]!;
+      const name = pairs[i]![0];
       const nameId = this.symbolizer.find(name);
       if (nameId < 0 || this.checkedNames[nameId] !== 1) checkName(name);
       ids[2 * i] = nameId;
-      ids[2 * i + 1] = this.symbolizer.find(value);
     }
   }
 
-  /** Interns the symbols {@link findSymbols} did not find, completing `symbolIds`. */
+  /** Interns the names {@link findSymbols} did not find, and the values, in Loki's order, into `symbolIds`. */
   private addSymbols(pairs: Pairs): void {
     const ids = this.symbolIds;
     for (let i = 0; i < pairs.length; i++) {
       if (ids[2 * i]! < 0) ids[2 * i] = this.symbolizer.add(pairs[i]![0]);
-      if (ids[2 * i + 1]! < 0) ids[2 * i + 1] = this.symbolizer.add(pairs[i]![1]);
+      ids[2 * i + 1] = this.symbolizer.add(pairs[i]![1]);
       const nameId = ids[2 * i]!;
       if (nameId >= this.checkedNames.length) this.checkedNames = grownFlags(this.checkedNames, nameId + 1);
       this.checkedNames[nameId] = 1;
