@@ -12,8 +12,8 @@ export default defineConfig([
     treeshake: true,
   },
   {
-    // chunkpack CLI: one ESM file for Node, run through the package's bin.
-    entry: { 'cli/chunkpack': 'src/cli/chunkpack.ts' },
+    // The CLIs (chunkpack, chunkdump): one ESM file each for Node, run through the package's bin.
+    entry: { 'cli/chunkpack': 'src/cli/chunkpack.ts', 'cli/chunkdump': 'src/cli/chunkdump.ts' },
     format: ['esm'],
     platform: 'node',
     target: 'node18',
