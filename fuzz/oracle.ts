@@ -161,6 +161,11 @@ export interface ChunkCheckOptions {
   fromCheckpoint?: boolean;
   /** Use {@link TIGHT_LIMITS} instead of the defaults. */
   tightLimits?: boolean;
+  /** Also iterate `[from, through)` (int64 decimal strings). */
+  from?: string;
+  through?: string;
+  /** Salvage by scanning even when the metas look intact. */
+  salvageScan?: boolean;
 }
 
 function checkEntries(entries: readonly LogEntry[], limits: ChunkLimits, what: string): void {
@@ -187,7 +192,7 @@ function sameEntries(a: readonly LogEntry[], b: readonly LogEntry[]): boolean {
 }
 
 /** Reads, iterates both ways and decodes every block; returns the outcome and the forward entries when all decoded. */
-function exerciseChunk(chunk: Chunk, limits: ChunkLimits, inputLength: number, outcomes: string[]): LogEntry[] | undefined {
+function exerciseChunk(chunk: Chunk, limits: ChunkLimits, inputLength: number, outcomes: string[], range?: { from: bigint; through: bigint }): LogEntry[] | undefined {
   if (chunk.blocks.length > limits.maxBlocks) throw new Violation('limit', `${chunk.blocks.length} blocks, maxBlocks ${limits.maxBlocks}`);
   if (chunk.symbols.length > limits.maxSymbols) throw new Violation('limit', `${chunk.symbols.length} symbols, maxSymbols ${limits.maxSymbols}`);
   const before = outcomes.length;
@@ -195,6 +200,15 @@ function exerciseChunk(chunk: Chunk, limits: ChunkLimits, inputLength: number, o
   if (forward) checkEntries(forward, limits, 'entries(forward)');
   const backward = attempt({ what: 'entries(backward)', inputLength }, outcomes, () => [...chunk.entries({ direction: 'backward' })]);
   if (backward) checkEntries(backward, limits, 'entries(backward)');
+  if (range) {
+    for (const direction of ['forward', 'backward'] as const) {
+      const what = `entries(${range.from}, ${range.through}, ${direction})`;
+      const entries = attempt({ what, inputLength }, outcomes, () => [...chunk.entries({ ...range, direction })]);
+      if (entries?.some((entry) => entry.timestamp < range.from || (entry.timestamp >= range.through && entry.timestamp !== range.from))) {
+        throw new Violation('differential', `${what} returned an entry outside the range`);
+      }
+    }
+  }
   for (const block of chunk.blocks) {
     const what = `block ${block.index} decode()`;
     const entries = attempt({ what, inputLength, block: block.index }, outcomes, () => block.decode());
@@ -225,7 +239,8 @@ export function checkChunk(bytes: Uint8Array, options: ChunkCheckOptions = {}): 
   const inputLength = bytes.length;
   const chunk = attempt({ what: 'readChunk', inputLength }, outcomes, () => readChunk(bytes, readOptions));
   if (chunk) {
-    const forward = exerciseChunk(chunk, limits, inputLength, outcomes);
+    const range = options.from !== undefined && options.through !== undefined ? { from: BigInt(options.from), through: BigInt(options.through) } : undefined;
+    const forward = exerciseChunk(chunk, limits, inputLength, outcomes, range);
     if (forward && !readOptions.lenient && readOptions.verifyChecksums) {
       // A chunk that reads strictly must read the same with Loki's recovery switched on.
       const lenient = attempt({ what: 'readChunk(lenient)', inputLength }, outcomes, () => readChunk(bytes, { ...readOptions, lenient: true }));
@@ -236,15 +251,15 @@ export function checkChunk(bytes: Uint8Array, options: ChunkCheckOptions = {}): 
     }
     if (outcomes.length === 0) outcomes.push('decoded');
   }
-  checkSalvage(bytes, limits, options.fromCheckpoint ?? false);
+  checkSalvage(bytes, limits, options.fromCheckpoint ?? false, options.salvageScan ?? false);
   throwPending();
   return outcomes;
 }
 
 /** Salvage must report damage, not throw it (only a chunk over `maxChunkSize` is refused). */
-function checkSalvage(bytes: Uint8Array, limits: ChunkLimits, fromCheckpoint: boolean): void {
+function checkSalvage(bytes: Uint8Array, limits: ChunkLimits, fromCheckpoint: boolean, alwaysScan: boolean): void {
   try {
-    const result = salvageChunk(bytes, { codecs: checkingCodecs(), limits, fromCheckpoint });
+    const result = salvageChunk(bytes, { codecs: checkingCodecs(), limits, fromCheckpoint, alwaysScan });
     for (const block of result.blocks) checkEntries(block.entries, limits, `salvaged block at ${block.offset}`);
   } catch (error) {
     expectOurError(error, { what: 'salvageChunk', inputLength: bytes.length });

@@ -32,12 +32,20 @@ export interface Target {
   execute(input: FuzzInput): string[] | Promise<string[]>;
 }
 
+const RANGE_BOUNDS = ['-9223372036854775808', '-1', '0', '1', '1710057600000000000', '1710057600123456789', '1710057660000000000', '9223372036854775807'];
+
 function readerOptions(rng: Rng): FuzzInput['options'] {
-  return {
+  const options: FuzzInput['options'] = {
     lenient: rng.chance(0.4),
     verifyChecksums: rng.chance(0.8),
     tightLimits: rng.chance(0.8),
+    salvageScan: rng.chance(0.2),
   };
+  if (rng.chance(0.3)) {
+    options.from = rng.pick(RANGE_BOUNDS);
+    options.through = rng.pick(RANGE_BOUNDS);
+  }
+  return options;
 }
 
 const chunk: Target = {
