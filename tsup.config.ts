@@ -18,6 +18,8 @@ export default defineConfig([
     platform: 'node',
     target: 'node18',
     banner: { js: '#!/usr/bin/env node' },
+    // One self-contained file: no chunk shared with (or cleaned by) the library build.
+    splitting: false,
     dts: false,
     sourcemap: false,
     clean: false,
