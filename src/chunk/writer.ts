@@ -84,7 +84,8 @@ export class ChunkWriter {
   private finished: Uint8Array | null = null;
 
   /**
-   * @throws {LokiChunkError} `INVALID_ARGUMENT` for a bad option, `UNSUPPORTED_ENCODING` for an unknown codec.
+   * @throws {LokiChunkError} `INVALID_ARGUMENT` for a bad option, `UNSUPPORTED_ENCODING` for an unknown codec,
+   *   `UNSUPPORTED` for a codec that cannot compress.
    */
   constructor(options: ChunkWriterOptions = {}) {
     this.format = checkFormat(options.format ?? DEFAULT_CHUNK_FORMAT);
@@ -95,6 +96,8 @@ export class ChunkWriter {
     if (this.format === 1 && this.codec.id !== CodecId.gzip) {
       throw new LokiChunkError('INVALID_ARGUMENT', `format 1 chunks are always gzip (no codec byte), not ${this.codec.name}`);
     }
+    // A codec that cannot compress (for example a decode-only one) fails here rather than in the middle of an append.
+    this.codec.compress(new Uint8Array(0));
     this.encoding = Object.freeze({ id: this.codec.id, name: this.codec.name });
     this.head = new HeadBlock(this.format);
   }
