@@ -1,0 +1,277 @@
+/**
+ * Huffman coding of literals on the encoding side: length-limited code lengths (at most 11 bits), the
+ * canonical codes zstd's decoder expects, the tree description (direct 4-bit weights or FSE-compressed),
+ * and the 1 or 4 backward streams.
+ */
+import { BitWriter } from './bit-writer.js';
+import {
+  buildFseEncoder,
+  chooseAccuracyLog,
+  encodeSymbol,
+  FseEncoder,
+  flushState,
+  initialState,
+  normalizeCounts,
+  writeNormalizedCounts,
+} from './fse-encoder.js';
+import { MAX_HUFFMAN_BITS } from './huffman.js';
+
+/** A Huffman code for literals: per byte value, its code and length (0: absent). */
+export class HuffmanEncoder {
+  readonly codes = new Uint16Array(256);
+  readonly lengths = new Uint8Array(256);
+  /** Longest code length: the decoder's table log. */
+  maxBits = 0;
+  /** Highest present symbol + 1. */
+  symbolCount = 0;
+}
+
+const sortedSymbols = /*#__PURE__*/ new Uint16Array(256);
+const work = /*#__PURE__*/ new Float64Array(256);
+const rankStart = /*#__PURE__*/ new Uint32Array(MAX_HUFFMAN_BITS + 2);
+
+/**
+ * Optimal code lengths for the `n` (>= 2) frequencies in `frequencies`, sorted ascending, computed in place
+ * (Moffat and Katajainen's in-place minimum-redundancy algorithm): on return `frequencies[i]` is the length of
+ * the i-th least frequent symbol.
+ */
+function minimumRedundancyLengths(frequencies: Float64Array, n: number): void {
+  // Phase 1: build the tree, storing parent pointers in place of internal-node weights.
+  frequencies[0] = frequencies[0]! + frequencies[1]!;
+  let root = 0;
+  let leaf = 2;
+  for (let next = 1; next < n - 1; next++) {
+    if (leaf >= n || frequencies[root]! < frequencies[leaf]!) {
+      frequencies[next] = frequencies[root]!;
+      frequencies[root++] = next;
+    } else {
+      frequencies[next] = frequencies[leaf++]!;
+    }
+    if (leaf >= n || (root < next && frequencies[root]! < frequencies[leaf]!)) {
+      frequencies[next] = frequencies[next]! + frequencies[root]!;
+      frequencies[root++] = next;
+    } else {
+      frequencies[next] = frequencies[next]! + frequencies[leaf++]!;
+    }
+  }
+  // Phase 2: internal-node depths.
+  frequencies[n - 2] = 0;
+  for (let next = n - 3; next >= 0; next--) frequencies[next] = frequencies[frequencies[next]!]! + 1;
+  // Phase 3: leaf depths.
+  let available = 1;
+  let used = 0;
+  let depth = 0;
+  root = n - 2;
+  let next = n - 1;
+  while (available > 0) {
+    while (root >= 0 && frequencies[root] === depth) {
+      used++;
+      root--;
+    }
+    while (available > used) {
+      frequencies[next--] = depth;
+      available--;
+    }
+    available = 2 * used;
+    depth++;
+    used = 0;
+  }
+}
+
+/**
+ * Limits the lengths of `sortedSymbols[0, n)` (least frequent first) to `limit` bits and restores a complete
+ * code (Kraft sum exactly 1), lengthening the least frequent short codes and shortening the most frequent.
+ */
+function limitLengths(lengths: Uint8Array, n: number, limit: number): void {
+  const full = 1 << limit;
+  let kraft = 0;
+  for (let i = 0; i < n; i++) {
+    const symbol = sortedSymbols[i]!;
+    if (lengths[symbol]! > limit) lengths[symbol] = limit;
+    kraft += 1 << (limit - lengths[symbol]!);
+  }
+  // Too many short codes: lengthen the least frequent codes that are still below the limit.
+  while (kraft > full) {
+    let chosen = -1;
+    for (let i = 0; i < n; i++) {
+      const symbol = sortedSymbols[i]!;
+      const length = lengths[symbol]!;
+      if (length < limit && (chosen < 0 || length > lengths[chosen]!)) chosen = symbol;
+    }
+    kraft -= 1 << (limit - lengths[chosen]! - 1);
+    lengths[chosen]!++;
+  }
+  // Room left: shorten the most frequent codes that fit the gap.
+  for (let i = n - 1; i >= 0 && kraft < full; i--) {
+    const symbol = sortedSymbols[i]!;
+    while (lengths[symbol]! > 1 && kraft + (1 << (limit - lengths[symbol]!)) <= full) {
+      kraft += 1 << (limit - lengths[symbol]!);
+      lengths[symbol]!--;
+    }
+  }
+}
+
+/**
+ * Builds a Huffman code for the byte histogram `counts` into `encoder`. Returns false when fewer than two
+ * symbols are present (the literals are then raw or RLE).
+ */
+export function buildHuffmanEncoder(counts: Uint32Array, encoder: HuffmanEncoder): boolean {
+  let n = 0;
+  for (let symbol = 0; symbol < 256; symbol++) if (counts[symbol]! > 0) sortedSymbols[n++] = symbol;
+  if (n < 2) return false;
+  const symbols = sortedSymbols.subarray(0, n);
+  symbols.sort((a, b) => counts[a]! - counts[b]! || a - b);
+  for (let i = 0; i < n; i++) work[i] = counts[symbols[i]!]!;
+  minimumRedundancyLengths(work, n);
+  const lengths = encoder.lengths;
+  lengths.fill(0);
+  for (let i = 0; i < n; i++) lengths[symbols[i]!] = work[i]!;
+  limitLengths(lengths, n, MAX_HUFFMAN_BITS);
+
+  let maxBits = 0;
+  let symbolCount = 0;
+  for (let symbol = 0; symbol < 256; symbol++) {
+    const length = lengths[symbol]!;
+    if (length === 0) continue;
+    if (length > maxBits) maxBits = length;
+    symbolCount = symbol + 1;
+  }
+  // Canonical codes as the decoder lays out its table: by ascending weight, then symbol.
+  rankStart.fill(0);
+  for (let symbol = 0; symbol < symbolCount; symbol++) {
+    const length = lengths[symbol]!;
+    if (length > 0) rankStart[maxBits + 1 - length]! += 1 << (maxBits - length);
+  }
+  let next = 0;
+  for (let weight = 1; weight <= maxBits; weight++) {
+    const size = rankStart[weight]!;
+    rankStart[weight] = next;
+    next += size;
+  }
+  for (let symbol = 0; symbol < symbolCount; symbol++) {
+    const length = lengths[symbol]!;
+    if (length === 0) continue;
+    const weight = maxBits + 1 - length;
+    encoder.codes[symbol] = rankStart[weight]! >>> (weight - 1);
+    rankStart[weight]! += 1 << (weight - 1);
+  }
+  encoder.maxBits = maxBits;
+  encoder.symbolCount = symbolCount;
+  return true;
+}
+
+/** Bytes the literals `counts` take when coded with `encoder` (streams only, without jump table). */
+export function huffmanStreamBytes(counts: Uint32Array, encoder: HuffmanEncoder): number {
+  let bits = 0;
+  for (let symbol = 0; symbol < encoder.symbolCount; symbol++) bits += counts[symbol]! * encoder.lengths[symbol]!;
+  return Math.ceil(bits / 8);
+}
+
+const weights = /*#__PURE__*/ new Uint8Array(256);
+const weightCounts = /*#__PURE__*/ new Uint32Array(16);
+const weightNormalized = /*#__PURE__*/ new Int16Array(16);
+const weightEncoder = /*#__PURE__*/ new FseEncoder();
+const MAX_WEIGHT_LOG = 6;
+
+/** Writes the weights FSE-compressed after a header byte at `at`; returns the end, or -1 if not possible. */
+function writeCompressedWeights(count: number, maxBits: number, output: Uint8Array, at: number): number {
+  weightCounts.fill(0);
+  for (let i = 0; i < count; i++) weightCounts[weights[i]!]!++;
+  const symbolCount = maxBits + 1;
+  const log = chooseAccuracyLog(count, symbolCount, MAX_WEIGHT_LOG);
+  // No count above half the table, so that every state reads a bit and the decoder finds the end.
+  if (!normalizeCounts(weightCounts, symbolCount, count, log, weightNormalized, 1 << (log - 1))) return -1;
+  buildFseEncoder(weightNormalized, symbolCount, log, weightEncoder);
+  const writer = new BitWriter(output, at + 1);
+  writeNormalizedCounts(writer, weightNormalized, symbolCount, log);
+  // Two interleaved states: the first decodes even positions, the second odd ones.
+  let index = count;
+  let state1: number;
+  let state2: number;
+  if (count & 1) {
+    state1 = initialState(weightEncoder, weights[--index]!);
+    state2 = initialState(weightEncoder, weights[--index]!);
+    state1 = encodeSymbol(weightEncoder, writer, state1, weights[--index]!);
+  } else {
+    state2 = initialState(weightEncoder, weights[--index]!);
+    state1 = initialState(weightEncoder, weights[--index]!);
+  }
+  while (index > 0) {
+    state2 = encodeSymbol(weightEncoder, writer, state2, weights[--index]!);
+    state1 = encodeSymbol(weightEncoder, writer, state1, weights[--index]!);
+  }
+  flushState(weightEncoder, writer, state2);
+  flushState(weightEncoder, writer, state1);
+  const end = writer.close();
+  const size = end - at - 1;
+  if (size >= 128) return -1;
+  output[at] = size;
+  return end;
+}
+
+/**
+ * Writes the tree description of `encoder` at `output[at]`, FSE-compressed or direct, whichever is smaller.
+ * Returns the end offset, or -1 when neither form can describe this code.
+ */
+export function writeHuffmanDescription(encoder: HuffmanEncoder, output: Uint8Array, at: number): number {
+  const count = encoder.symbolCount - 1;
+  for (let symbol = 0; symbol < count; symbol++) {
+    const length = encoder.lengths[symbol]!;
+    weights[symbol] = length === 0 ? 0 : encoder.maxBits + 1 - length;
+  }
+  const directSize = count <= 128 ? 1 + ((count + 1) >>> 1) : Infinity;
+  const compressedEnd = count >= 2 ? writeCompressedWeights(count, encoder.maxBits, output, at) : -1;
+  if (compressedEnd >= 0 && compressedEnd - at <= directSize) return compressedEnd;
+  if (directSize === Infinity) return -1;
+  output[at] = 127 + count;
+  for (let i = 0; i < count; i += 2) output[at + 1 + (i >>> 1)] = (weights[i]! << 4) | (i + 1 < count ? weights[i + 1]! : 0);
+  return at + directSize;
+}
+
+/** Writes `literals[start, end)` as one backward Huffman stream at `output[at]`; returns the end. */
+function writeStream(
+  literals: Uint8Array,
+  start: number,
+  end: number,
+  encoder: HuffmanEncoder,
+  output: Uint8Array,
+  at: number,
+): number {
+  const writer = new BitWriter(output, at);
+  const codes = encoder.codes;
+  const lengths = encoder.lengths;
+  // The decoder reads backwards, so the first literal is written last.
+  for (let i = end - 1; i >= start; i--) {
+    const symbol = literals[i]!;
+    writer.add(codes[symbol]!, lengths[symbol]!);
+  }
+  return writer.close();
+}
+
+/**
+ * Writes `literals[0, length)` Huffman-coded at `output[at]`: 1 stream, or 4 streams after a jump table.
+ * Returns the end offset, or -1 when a stream is too large for the jump table.
+ */
+export function writeHuffmanStreams(
+  literals: Uint8Array,
+  length: number,
+  fourStreams: boolean,
+  encoder: HuffmanEncoder,
+  output: Uint8Array,
+  at: number,
+): number {
+  if (!fourStreams) return writeStream(literals, 0, length, encoder, output, at);
+  const segment = (length + 3) >>> 2;
+  let end = at + 6;
+  for (let stream = 0; stream < 4; stream++) {
+    const streamStart = end;
+    end = writeStream(literals, stream * segment, Math.min(length, (stream + 1) * segment), encoder, output, streamStart);
+    if (stream < 3) {
+      const size = end - streamStart;
+      if (size > 0xffff) return -1;
+      output[at + 2 * stream] = size;
+      output[at + 2 * stream + 1] = size >>> 8;
+    }
+  }
+  return end;
+}

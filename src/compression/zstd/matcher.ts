@@ -1,0 +1,200 @@
+/**
+ * The match finder: a greedy "double fast" matcher (two hash tables, one keyed by 8 bytes for long matches,
+ * one by 5 bytes for short ones), with a repeat-offset check before each search, suited to log text where
+ * lines repeat field names, timestamps and identifiers from the lines before them.
+ *
+ * The tables survive between calls: positions are stored plus an ever-growing base, so entries from
+ * earlier inputs are recognised as stale without clearing the tables each time.
+ */
+import type { RepeatOffsets, SequenceBuffer } from './sequence-buffer.js';
+
+/** Tunables of one compression level. */
+export interface MatcherSettings {
+  /** log2 of the long (8-byte) hash table size. */
+  longTableLog: number;
+  /** log2 of the short hash table size. */
+  shortTableLog: number;
+  /** Skip faster through data without matches: step = 1 + (distance since last match >> skipShift). */
+  skipShift: number;
+}
+
+const MAX_BASE = 0x7fffffff - (1 << 26);
+
+function read32(data: Uint8Array, at: number): number {
+  return data[at]! | (data[at + 1]! << 8) | (data[at + 2]! << 16) | (data[at + 3]! << 24);
+}
+
+/** Number of equal bytes at `a` and `b`, comparing up to `limit` (exclusive) for `a`. */
+function matchLength(data: Uint8Array, a: number, b: number, limit: number): number {
+  const start = a;
+  while (a + 4 <= limit && read32(data, a) === read32(data, b)) {
+    a += 4;
+    b += 4;
+  }
+  while (a < limit && data[a] === data[b]) {
+    a++;
+    b++;
+  }
+  return a - start;
+}
+
+/** A reusable double-hash match finder. */
+export class Matcher {
+  private readonly longTable: Int32Array;
+  private readonly shortTable: Int32Array;
+  private readonly longShift: number;
+  private readonly shortShift: number;
+  /** Added to positions stored in the tables; entries below it belong to earlier inputs. */
+  private base = 1;
+  private inputLength = 0;
+
+  constructor(private readonly settings: MatcherSettings) {
+    this.longTable = new Int32Array(1 << settings.longTableLog);
+    this.shortTable = new Int32Array(1 << settings.shortTableLog);
+    this.longShift = 32 - settings.longTableLog;
+    this.shortShift = 32 - settings.shortTableLog;
+  }
+
+  /** Prepares for a new input of `length` bytes: earlier entries become stale. */
+  startInput(length: number): void {
+    this.base += this.inputLength + 1;
+    if (this.base + length >= MAX_BASE) {
+      this.longTable.fill(0);
+      this.shortTable.fill(0);
+      this.base = 1;
+    }
+    this.inputLength = length;
+  }
+
+  /**
+   * Finds the sequences of `input[start, end)`, matching against anything from `input[windowStart]` on, into
+   * `sequences` (reset first), updating `repeats` as the decoder will.
+   */
+  findSequences(
+    input: Uint8Array,
+    start: number,
+    end: number,
+    windowStart: number,
+    sequences: SequenceBuffer,
+    repeats: RepeatOffsets,
+  ): void {
+    sequences.reset();
+    const longTable = this.longTable;
+    const shortTable = this.shortTable;
+    const longShift = this.longShift;
+    const shortShift = this.shortShift;
+    const skipShift = this.settings.skipShift;
+    const base = this.base;
+    const lowest = base + windowStart;
+    const literalBuffer = sequences.literals;
+    const literalLengths = sequences.literalLengths;
+    const matchLengths = sequences.matchLengths;
+    const offsetValues = sequences.offsetValues;
+    let sequenceCount = 0;
+    let literalCount = 0;
+    // Hashing reads 8 bytes; matches stop at the block end.
+    const searchEnd = end - 8;
+    let anchor = start;
+    let position = start;
+    if (position === 0) position = 1;
+
+    while (position < searchEnd) {
+      const low = read32(input, position);
+      const high = read32(input, position + 4);
+      const longHash = Math.imul(Math.imul(high, 0x2127599b) ^ low, 0x9e3779b1) >>> longShift;
+      const shortHash = Math.imul(Math.imul(input[position + 4]!, 0x85ebca6b) ^ low, 0x9e3779b1) >>> shortShift;
+      const longCandidate = longTable[longHash]!;
+      const shortCandidate = shortTable[shortHash]!;
+      longTable[longHash] = base + position;
+      shortTable[shortHash] = base + position;
+
+      let matchStart: number;
+      let reference: number;
+      let length: number;
+      const repeatFrom = position + 1 - repeats.rep1;
+      if (repeatFrom >= windowStart && read32(input, repeatFrom) === read32(input, position + 1)) {
+        // The most recent offset continues one byte later: the cheapest match there is.
+        matchStart = position + 1;
+        reference = repeatFrom;
+        length = 4 + matchLength(input, matchStart + 4, reference + 4, end);
+      } else if (longCandidate >= lowest && read32(input, longCandidate - base) === low && read32(input, longCandidate - base + 4) === high) {
+        matchStart = position;
+        reference = longCandidate - base;
+        length = 8 + matchLength(input, position + 8, reference + 8, end);
+      } else if (shortCandidate >= lowest && read32(input, shortCandidate - base) === low) {
+        // A short match; a long one starting at the next byte is better when there is one.
+        const nextLow = read32(input, position + 1);
+        const nextHigh = read32(input, position + 5);
+        const nextHash = Math.imul(Math.imul(nextHigh, 0x2127599b) ^ nextLow, 0x9e3779b1) >>> longShift;
+        const nextCandidate = longTable[nextHash]!;
+        longTable[nextHash] = base + position + 1;
+        if (
+          nextCandidate >= lowest &&
+          read32(input, nextCandidate - base) === nextLow &&
+          read32(input, nextCandidate - base + 4) === nextHigh
+        ) {
+          matchStart = position + 1;
+          reference = nextCandidate - base;
+          length = 8 + matchLength(input, matchStart + 8, reference + 8, end);
+        } else {
+          matchStart = position;
+          reference = shortCandidate - base;
+          length = 4 + matchLength(input, position + 4, reference + 4, end);
+        }
+      } else {
+        position += ((position - anchor) >> skipShift) + 1;
+        continue;
+      }
+      // Extend backwards over literals that match too.
+      while (matchStart > anchor && reference > windowStart && input[matchStart - 1] === input[reference - 1]) {
+        matchStart--;
+        reference--;
+        length++;
+      }
+
+      const literalLength = matchStart - anchor;
+      for (let i = 0; i < literalLength; i++) literalBuffer[literalCount + i] = input[anchor + i]!;
+      literalCount += literalLength;
+      literalLengths[sequenceCount] = literalLength;
+      matchLengths[sequenceCount] = length;
+      offsetValues[sequenceCount] = repeats.code(literalLength, matchStart - reference);
+      sequenceCount++;
+      position = matchStart + length;
+      anchor = position;
+
+      if (position < searchEnd) {
+        // Index a few positions inside the match so later data can refer to it.
+        const inside = matchStart + 2;
+        const insideLow = read32(input, inside);
+        longTable[Math.imul(Math.imul(read32(input, inside + 4), 0x2127599b) ^ insideLow, 0x9e3779b1) >>> longShift] = base + inside;
+        shortTable[Math.imul(Math.imul(input[inside + 4]!, 0x85ebca6b) ^ insideLow, 0x9e3779b1) >>> shortShift] = base + inside;
+        const before = position - 2;
+        const beforeLow = read32(input, before);
+        longTable[Math.imul(Math.imul(read32(input, before + 4), 0x2127599b) ^ beforeLow, 0x9e3779b1) >>> longShift] = base + before;
+        shortTable[Math.imul(Math.imul(input[position + 3]!, 0x85ebca6b) ^ read32(input, position - 1), 0x9e3779b1) >>> shortShift] =
+          base + position - 1;
+
+        // Immediately repeated second offset (a field that alternates between two earlier lines).
+        while (position < searchEnd) {
+          const repeatFrom2 = position - repeats.rep2;
+          if (repeatFrom2 < windowStart || read32(input, repeatFrom2) !== read32(input, position)) break;
+          length = 4 + matchLength(input, position + 4, repeatFrom2 + 4, end);
+          literalLengths[sequenceCount] = 0;
+          matchLengths[sequenceCount] = length;
+          offsetValues[sequenceCount] = repeats.code(0, position - repeatFrom2);
+          sequenceCount++;
+          const repeatLow = read32(input, position);
+          longTable[Math.imul(Math.imul(read32(input, position + 4), 0x2127599b) ^ repeatLow, 0x9e3779b1) >>> longShift] = base + position;
+          shortTable[Math.imul(Math.imul(input[position + 4]!, 0x85ebca6b) ^ repeatLow, 0x9e3779b1) >>> shortShift] = base + position;
+          position += length;
+          anchor = position;
+        }
+      }
+    }
+    const trailing = end - anchor;
+    literalBuffer.set(input.subarray(anchor, end), literalCount);
+    literalCount += trailing;
+    sequences.count = sequenceCount;
+    sequences.literalCount = literalCount;
+  }
+}
