@@ -19,6 +19,7 @@ export interface RegisterOptions {
 export class CodecRegistry {
   private readonly byId = new Map<number, Codec>();
   private readonly byName = new Map<string, Codec>();
+  private frozen = false;
 
   /** A registry holding `codecs` (registered without the self-test). */
   constructor(codecs: Iterable<Codec> = []) {
@@ -28,9 +29,16 @@ export class CodecRegistry {
   /**
    * Adds or replaces a codec. Unless `verify: false`, a sample is compressed and decompressed first and the
    * codec is refused if it does not give the sample back.
-   * @throws {LokiChunkError} `INVALID_ARGUMENT` for a bad id or a codec that fails the round trip.
+   * @throws {LokiChunkError} `INVALID_ARGUMENT` for a bad id, a codec that fails the round trip, or a frozen
+   *   registry.
    */
   register(codec: Codec, options: RegisterOptions = {}): this {
+    if (this.frozen) {
+      throw new LokiChunkError(
+        'INVALID_ARGUMENT',
+        'this codec registry is frozen (the shared default registry is): register on its clone() or on your own createCodecRegistry()',
+      );
+    }
     if (!Number.isInteger(codec.id) || codec.id < 0 || codec.id > 255) {
       throw new LokiChunkError('INVALID_ARGUMENT', `codec id must be a byte, got ${codec.id}`);
     }
@@ -65,7 +73,18 @@ export class CodecRegistry {
     return [...this.byId.values()].sort((a, b) => a.id - b.id);
   }
 
-  /** A new registry with the same codecs, to extend without touching this one. */
+  /** Refuses every later {@link register} call, so a registry shared by many callers cannot change under them. */
+  freeze(): this {
+    this.frozen = true;
+    return this;
+  }
+
+  /** Whether {@link freeze} was called. */
+  get isFrozen(): boolean {
+    return this.frozen;
+  }
+
+  /** A new registry with the same codecs (never frozen), to extend without touching this one. */
   clone(): CodecRegistry {
     return new CodecRegistry(this.byId.values());
   }

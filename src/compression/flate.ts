@@ -1,0 +1,113 @@
+/**
+ * Raw DEFLATE (RFC 1951, no zlib header): Loki's `flate` codec (8), and the bounded inflate the gzip codec shares.
+ *
+ * fflate does the bit-level work. It has no output limit of its own, so inflating is bounded here: when the
+ * size is known (gzip's ISIZE, the caller's hint) fflate writes into a buffer of that size plus one byte, which
+ * it cannot grow; otherwise, or when that buffer overflows, the stream is inflated piece by piece and refused
+ * as soon as the output passes `maxOutputSize`.
+ */
+import { deflateSync, Inflate, inflateSync } from 'fflate';
+import { isLokiChunkError, LokiChunkError } from '../errors.js';
+import { CodecId, type Codec, type DecompressOptions } from './codec.js';
+import { checkedOutputLimit, outputLimitError } from './output-buffer.js';
+
+/**
+ * fflate's level for gzip and flate. Measured on Loki's golden gzip/flate blocks, level 2 output is 1.9% larger
+ * than Loki's (klauspost/compress default level), level 4 0.4%, level 6 0.6% smaller, and level 2 compresses
+ * ~25% faster than level 6 (level 1 is 6% larger).
+ */
+export const DEFLATE_LEVEL = 2;
+
+/** DEFLATE's best case is ~1032:1, so this many input bytes can produce at most ~1 MiB. */
+const INPUT_PER_MIB = 1016;
+/** Largest input piece given to the streaming inflater at once. */
+const MAX_PIECE = 64 * 1024;
+
+/** Raw DEFLATE of `data` at {@link DEFLATE_LEVEL}. */
+export function deflateRaw(data: Uint8Array): Uint8Array {
+  return deflateSync(data, { level: DEFLATE_LEVEL });
+}
+
+function concat(pieces: Uint8Array[], length: number): Uint8Array {
+  if (pieces.length === 1) return pieces[0]!;
+  const out = new Uint8Array(length);
+  let at = 0;
+  for (const piece of pieces) {
+    out.set(piece, at);
+    at += piece.length;
+  }
+  return out;
+}
+
+/**
+ * Inflates with fflate's streaming inflater, giving it input in pieces small enough that one piece cannot
+ * expand far past what is left of `limit`, and stopping as soon as the output passes it.
+ */
+function inflateStreaming(deflated: Uint8Array, limit: number, codec: string): Uint8Array {
+  const pieces: Uint8Array[] = [];
+  let produced = 0;
+  const inflater = new Inflate((piece) => {
+    produced += piece.length;
+    if (produced > limit) throw outputLimitError(codec, limit);
+    if (piece.length > 0) pieces.push(piece);
+  });
+  let at = 0;
+  do {
+    const room = limit - produced;
+    const size = Math.max(256, Math.min(MAX_PIECE, Math.floor((room / (1 << 20)) * INPUT_PER_MIB)));
+    const end = Math.min(deflated.length, at + size);
+    inflater.push(deflated.subarray(at, end), end === deflated.length);
+    at = end;
+  } while (at < deflated.length);
+  return concat(pieces, produced);
+}
+
+/**
+ * Inflates the raw DEFLATE stream `deflated` (bytes after its final block are ignored, as Go's reader does).
+ * @param expectedSize the output size if known (sizes the buffer; never trusted as the answer), else -1
+ * @throws {LokiChunkError} `LIMIT_EXCEEDED` past `limit`, `CORRUPT_STREAM`/`TRUNCATED` for a bad stream
+ */
+export function inflateBounded(deflated: Uint8Array, limit: number, expectedSize: number, codec: string): Uint8Array {
+  if (deflated.length === 0) throw new LokiChunkError('TRUNCATED', `${codec}: empty DEFLATE stream`, { offset: 0 });
+  try {
+    if (expectedSize >= 0 && expectedSize <= limit) {
+      // One spare byte: a result that fills the buffer means the stream is longer than expected.
+      const buffer = new Uint8Array(expectedSize + 1);
+      let inflated: Uint8Array | undefined;
+      try {
+        inflated = inflateSync(deflated, { out: buffer });
+      } catch (error) {
+        // fflate throws a RangeError when a stored block does not fit: retry without a fixed buffer.
+        if (!(error instanceof RangeError)) throw error;
+      }
+      if (inflated && inflated.length < buffer.length) return inflated;
+    }
+    return inflateStreaming(deflated, limit, codec);
+  } catch (error) {
+    throw inflateError(error, codec);
+  }
+}
+
+/** fflate's "unexpected EOF" error code. */
+const FFLATE_UNEXPECTED_EOF = 0;
+
+/** Our error for whatever inflating threw: ours pass through, fflate's are wrapped with their cause. */
+function inflateError(error: unknown, codec: string): LokiChunkError {
+  if (isLokiChunkError(error)) return error;
+  const reason = error instanceof Error ? error.message : String(error);
+  const code = (error as { code?: unknown } | null)?.code === FFLATE_UNEXPECTED_EOF ? 'TRUNCATED' : 'CORRUPT_STREAM';
+  return new LokiChunkError(code, `${codec}: invalid DEFLATE stream: ${reason}`, { cause: error });
+}
+
+function decompressFlate(data: Uint8Array, options: DecompressOptions): Uint8Array {
+  const limit = checkedOutputLimit(options);
+  return inflateBounded(data, limit, options.sizeHint ? options.sizeHint : -1, 'flate');
+}
+
+/** Loki's `flate` (codec byte 8): raw DEFLATE, as klauspost/compress/flate writes it. */
+export const flateCodec: Codec = {
+  id: CodecId.flate,
+  name: 'flate',
+  compress: deflateRaw,
+  decompress: decompressFlate,
+};

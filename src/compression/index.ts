@@ -1,0 +1,10 @@
+/** Codecs: the interface, the registry, and Loki's built-in codecs. */
+export { CodecId, DEFAULT_MAX_DECOMPRESSED_SIZE, type Codec, type CodecName, type DecompressOptions } from './codec.js';
+export { CodecRegistry, type RegisterOptions } from './registry.js';
+export { BUILTIN_CODECS, createCodecRegistry, defaultCodecRegistry } from './defaults.js';
+export { noneCodec } from './none.js';
+export { gzipCodec } from './gzip.js';
+export { flateCodec } from './flate.js';
+export { lz4Codec64k, lz4Codec256k, lz4Codec1M, lz4Codec4M } from './lz4.js';
+export { snappyCodec } from './snappy.js';
+export { zstdCodec } from './zstd/index.js';

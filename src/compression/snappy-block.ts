@@ -1,0 +1,253 @@
+/**
+ * The Snappy block format: a bounds-checked decoder that writes straight into the caller's output, and the
+ * compressor of golang/snappy (the library Loki uses) so that our blocks are byte-identical to Loki's.
+ */
+import { LokiChunkError } from '../errors.js';
+import { copyLiteral, copyMatch } from './lz-copy.js';
+
+const TAG_LITERAL = 0;
+const TAG_COPY_1 = 1;
+const TAG_COPY_2 = 2;
+
+function corrupt(message: string, offset: number): LokiChunkError {
+  return new LokiChunkError('CORRUPT_STREAM', `snappy: ${message}`, { offset });
+}
+
+/** A block's decoded length (its leading uvarint) and where its elements start. */
+export interface SnappyBlockHeader {
+  decodedLength: number;
+  elementsStart: number;
+}
+
+/**
+ * Reads the uvarint decoded length at the start of the block `input[start, end)`.
+ * @throws {LokiChunkError} `CORRUPT_STREAM` when it is missing or above 2^32 - 1 (golang/snappy's limit)
+ */
+export function readSnappyBlockHeader(input: Uint8Array, start: number, end: number): SnappyBlockHeader {
+  let value = 0;
+  let scale = 1;
+  for (let at = start; at < end && at < start + 5; at++) {
+    const byte = input[at]!;
+    value += (byte & 0x7f) * scale;
+    if (byte < 0x80) {
+      if (value > 0xffffffff) break;
+      return { decodedLength: value, elementsStart: at + 1 };
+    }
+    scale *= 128;
+  }
+  throw corrupt('bad decoded-length varint', start);
+}
+
+/**
+ * Decodes the elements of a Snappy block, `input[start, end)`, into `output[to, to + decodedLength)`; the caller
+ * has read the length with {@link readSnappyBlockHeader} and made room for it. Every literal, copy offset and
+ * copy length is checked against the block and the declared length, and the block must fill it exactly.
+ * @throws {LokiChunkError} `CORRUPT_STREAM`; offsets are positions in `input`
+ */
+export function decodeSnappyBlock(
+  input: Uint8Array,
+  start: number,
+  end: number,
+  output: Uint8Array,
+  to: number,
+  decodedLength: number,
+): void {
+  const blockStart = to;
+  const blockEnd = to + decodedLength;
+  let at = start;
+  while (at < end) {
+    const tag = input[at]!;
+    const kind = tag & 3;
+    if (kind === TAG_LITERAL) {
+      let length = tag >>> 2;
+      if (length < 60) {
+        at += 1;
+      } else {
+        // 60-63: the length-1 follows in 1-4 little-endian bytes.
+        const lengthBytes = length - 59;
+        if (end - at <= lengthBytes) throw corrupt('literal length runs past the block', at);
+        length = input[at + 1]!;
+        if (lengthBytes > 1) length |= input[at + 2]! << 8;
+        if (lengthBytes > 2) length |= input[at + 3]! << 16;
+        if (lengthBytes > 3) length = (length | (input[at + 4]! << 24)) >>> 0;
+        at += 1 + lengthBytes;
+      }
+      length += 1;
+      if (length > end - at) throw corrupt('literal runs past the block', at);
+      if (length > blockEnd - to) throw corrupt('block decodes to more than its declared length', at);
+      copyLiteral(input, at, output, to, length);
+      at += length;
+      to += length;
+      continue;
+    }
+
+    let length: number;
+    let distance: number;
+    if (kind === TAG_COPY_1) {
+      if (end - at < 2) throw corrupt('copy runs past the block', at);
+      length = 4 + ((tag >>> 2) & 7);
+      distance = ((tag >>> 5) << 8) | input[at + 1]!;
+      at += 2;
+    } else if (kind === TAG_COPY_2) {
+      if (end - at < 3) throw corrupt('copy runs past the block', at);
+      length = 1 + (tag >>> 2);
+      distance = input[at + 1]! | (input[at + 2]! << 8);
+      at += 3;
+    } else {
+      if (end - at < 5) throw corrupt('copy runs past the block', at);
+      length = 1 + (tag >>> 2);
+      distance = (input[at + 1]! | (input[at + 2]! << 8) | (input[at + 3]! << 16) | (input[at + 4]! << 24)) >>> 0;
+      at += 5;
+    }
+    if (distance === 0 || distance > to - blockStart) throw corrupt(`copy offset ${distance} is out of range`, at);
+    if (length > blockEnd - to) throw corrupt('block decodes to more than its declared length', at);
+    copyMatch(output, to, distance, length);
+    to += length;
+  }
+  if (to !== blockEnd) throw corrupt(`block decodes to ${to - blockStart} bytes, not the ${decodedLength} it declares`, end);
+}
+
+// ---- compressor (golang/snappy `Encode`, reproduced for byte-identical output) ----
+
+/** golang/snappy keeps 15 bytes of input margin in its match loop. */
+const INPUT_MARGIN = 15;
+/** Blocks shorter than this are one literal. */
+const MIN_NON_LITERAL_BLOCK_SIZE = 1 + 1 + INPUT_MARGIN;
+const MAX_TABLE_SIZE = 1 << 14;
+const TABLE_MASK = MAX_TABLE_SIZE - 1;
+const HASH_MULTIPLIER = 0x1e35a7bd;
+
+/** Last position of each hashed 4-byte sequence, relative to the block start. */
+const hashTable = /*#__PURE__*/ new Uint16Array(MAX_TABLE_SIZE);
+
+/** The most bytes {@link compressSnappyBlock} can write for `length` input bytes (golang/snappy's bound). */
+export function maxSnappyBlockLength(length: number): number {
+  return 32 + length + Math.floor(length / 6);
+}
+
+function load32(data: Uint8Array, at: number): number {
+  return data[at]! | (data[at + 1]! << 8) | (data[at + 2]! << 16) | (data[at + 3]! << 24);
+}
+
+function emitLiteral(out: Uint8Array, to: number, source: Uint8Array, from: number, end: number): number {
+  const lengthMinusOne = end - from - 1;
+  if (lengthMinusOne < 60) {
+    out[to++] = lengthMinusOne << 2;
+  } else if (lengthMinusOne < 256) {
+    out[to++] = 60 << 2;
+    out[to++] = lengthMinusOne;
+  } else {
+    out[to++] = 61 << 2;
+    out[to++] = lengthMinusOne & 0xff;
+    out[to++] = lengthMinusOne >>> 8;
+  }
+  copyLiteral(source, from, out, to, end - from);
+  return to + end - from;
+}
+
+function emitCopy(out: Uint8Array, to: number, distance: number, length: number): number {
+  // Lengths above 64 are split as golang/snappy splits them: 64s, then a 60 when 65-67 would be left.
+  for (; length >= 68; length -= 64) {
+    out[to++] = (63 << 2) | TAG_COPY_2;
+    out[to++] = distance & 0xff;
+    out[to++] = distance >>> 8;
+  }
+  if (length > 64) {
+    out[to++] = (59 << 2) | TAG_COPY_2;
+    out[to++] = distance & 0xff;
+    out[to++] = distance >>> 8;
+    length -= 60;
+  }
+  if (length >= 12 || distance >= 2048) {
+    out[to++] = ((length - 1) << 2) | TAG_COPY_2;
+    out[to++] = distance & 0xff;
+    out[to++] = distance >>> 8;
+    return to;
+  }
+  out[to++] = ((distance >>> 8) << 5) | ((length - 4) << 2) | TAG_COPY_1;
+  out[to++] = distance & 0xff;
+  return to;
+}
+
+/** Length-prefixed elements of `source[start, end)` (at most 65536 bytes) written at `out[to]`; returns the end. */
+function encodeElements(source: Uint8Array, start: number, end: number, out: Uint8Array, to: number): number {
+  const length = end - start;
+  let shift = 32 - 8;
+  let tableSize = 1 << 8;
+  while (tableSize < MAX_TABLE_SIZE && tableSize < length) {
+    shift--;
+    tableSize *= 2;
+  }
+  hashTable.fill(0, 0, tableSize);
+
+  // Positions below are relative to `start`; the match search stops INPUT_MARGIN bytes before the end.
+  const searchLimit = length - INPUT_MARGIN;
+  let nextEmit = 0;
+  let at = 1;
+  let nextHash = Math.imul(load32(source, start + at), HASH_MULTIPLIER) >>> shift;
+
+  search: for (;;) {
+    // Skip faster the longer nothing matches: every 32 misses, step one byte further.
+    let skip = 32;
+    let next = at;
+    let candidate = 0;
+    for (;;) {
+      at = next;
+      const step = skip >> 5;
+      next = at + step;
+      skip += step;
+      if (next > searchLimit) break search;
+      candidate = hashTable[nextHash & TABLE_MASK]!;
+      hashTable[nextHash & TABLE_MASK] = at;
+      nextHash = Math.imul(load32(source, start + next), HASH_MULTIPLIER) >>> shift;
+      if (load32(source, start + at) === load32(source, start + candidate)) break;
+    }
+
+    to = emitLiteral(out, to, source, start + nextEmit, start + at);
+
+    // Emit copies for as long as the bytes right after one copy match again.
+    for (;;) {
+      const matchStart = at;
+      let from = start + candidate + 4;
+      let scan = start + at + 4;
+      while (scan < end && source[from] === source[scan]) {
+        from++;
+        scan++;
+      }
+      at = scan - start;
+      to = emitCopy(out, to, matchStart - candidate, at - matchStart);
+      nextEmit = at;
+      if (at >= searchLimit) break search;
+
+      hashTable[(Math.imul(load32(source, start + at - 1), HASH_MULTIPLIER) >>> shift) & TABLE_MASK] = at - 1;
+      const currentHash = (Math.imul(load32(source, start + at), HASH_MULTIPLIER) >>> shift) & TABLE_MASK;
+      candidate = hashTable[currentHash]!;
+      hashTable[currentHash] = at;
+      if (load32(source, start + at) !== load32(source, start + candidate)) {
+        nextHash = Math.imul(load32(source, start + at + 1), HASH_MULTIPLIER) >>> shift;
+        at++;
+        break;
+      }
+    }
+  }
+
+  if (nextEmit < length) to = emitLiteral(out, to, source, start + nextEmit, end);
+  return to;
+}
+
+/**
+ * Compresses `source[start, end)` (at most 65536 bytes, one framing-format chunk) as one Snappy block at
+ * `out[to]`, exactly as golang/snappy's `Encode` does; `out` must have {@link maxSnappyBlockLength} bytes of room.
+ * Returns the offset after the block.
+ */
+export function compressSnappyBlock(source: Uint8Array, start: number, end: number, out: Uint8Array, to: number): number {
+  let length = end - start;
+  while (length >= 0x80) {
+    out[to++] = (length & 0x7f) | 0x80;
+    length >>>= 7;
+  }
+  out[to++] = length;
+  if (end - start === 0) return to;
+  if (end - start < MIN_NON_LITERAL_BLOCK_SIZE) return emitLiteral(out, to, source, start, end);
+  return encodeElements(source, start, end, out, to);
+}
