@@ -30,15 +30,33 @@ export interface HeadSource {
   query(from: bigint, through: bigint, direction: Direction): readonly LogEntry[];
 }
 
-/** Entries of `blocks` (and `head`) in `[from, through)` in exactly the order Loki's iterator returns them. */
-export function* lokiOrder(
-  blocks: readonly EntrySource[],
+/** A block's time bounds from its metas: all that block selection looks at. */
+export interface TimeBounds {
+  readonly mint: bigint;
+  readonly maxt: bigint;
+}
+
+/** Which blocks Loki reads for a query, and whether it concatenates or merges them. */
+export interface LokiOrderPlan<T extends TimeBounds> {
+  /** Blocks whose `[mint, maxt]` meets `[from, through]`, in chunk order. */
+  readonly selected: T[];
+  /** `true`: Loki concatenates the blocks (then the head); `false`: it merges them all with its loser tree. */
+  readonly ordered: boolean;
+  /** Whether the head block takes part (present and not empty). */
+  readonly withHead: boolean;
+}
+
+/**
+ * Loki's block selection and its "ordered" test, from the metas alone (no block is decoded), so a range reader
+ * can fetch exactly the blocks a query reads.
+ */
+export function planLokiOrder<T extends TimeBounds>(
+  blocks: readonly T[],
   head: HeadSource | null,
   from: bigint,
   through: bigint,
-  direction: Direction,
-): Generator<LogEntry, void, undefined> {
-  const selected: EntrySource[] = [];
+): LokiOrderPlan<T> {
+  const selected: T[] = [];
   let lastMax = 0n; // Loki starts at 0, so a first block with a negative mint counts as unordered.
   let ordered = true;
   for (const block of blocks) {
@@ -49,32 +67,88 @@ export function* lokiOrder(
   }
   const withHead = head !== null && !head.isEmpty;
   if (withHead && head.mint < lastMax) ordered = false;
+  return { selected, ordered, withHead };
+}
 
-  if (direction === 'forward') {
-    const sequences: Array<() => readonly LogEntry[]> = selected.map((block) => () => block.decode());
-    if (withHead) sequences.push(() => head.query(from, through, 'forward'));
-    const merged = ordered ? concatenate(sequences) : loserTreeMerge(sequences.map((load) => load()), 'forward');
-    yield* timeRanged(merged, from, through);
+/**
+ * One block of an ordered (concatenated) read, filtered as Loki's time-ranged iterator filters it. Forward, that
+ * iterator spans the whole concatenation, so `stopped` (it met an entry at or past `through`) means no later
+ * block is read. Backward, each block is filtered on its own, then reversed.
+ */
+export function orderedSequence(
+  entries: readonly LogEntry[],
+  from: bigint,
+  through: bigint,
+  direction: Direction,
+): { entries: readonly LogEntry[]; stopped: boolean } {
+  let kept: LogEntry[] | null = null; // Copied only once an entry is dropped: a full-range read shares the array.
+  let stopped = false;
+  for (let i = 0; i < entries.length; i++) {
+    const entry = entries[i]!;
+    const verdict = rangeVerdict(entry.timestamp, from, through);
+    if (verdict === KEEP) {
+      kept?.push(entry);
+      continue;
+    }
+    kept ??= entries.slice(0, i);
+    if (verdict === STOP) {
+      stopped = direction === 'forward';
+      break;
+    }
+  }
+  if (direction === 'forward') return { entries: kept ?? entries, stopped };
+  return { entries: (kept ?? entries.slice()).reverse(), stopped };
+}
+
+/** Entries of `blocks` (and `head`) in `[from, through)` in exactly the order Loki's iterator returns them. */
+export function* lokiOrder(
+  blocks: readonly EntrySource[],
+  head: HeadSource | null,
+  from: bigint,
+  through: bigint,
+  direction: Direction,
+): Generator<LogEntry, void, undefined> {
+  const { selected, ordered, withHead } = planLokiOrder(blocks, head, from, through);
+  if (ordered) {
+    if (withHead && direction === 'backward') yield* head.query(from, through, 'backward');
+    const order = direction === 'forward' ? selected : selected.slice().reverse();
+    for (const block of order) {
+      const { entries, stopped } = orderedSequence(block.decode(), from, through, direction);
+      yield* entries;
+      if (stopped) return;
+    }
+    if (withHead && direction === 'forward') yield* orderedSequence(head.query(from, through, 'forward'), from, through, 'forward').entries;
     return;
   }
-  const sequences: Array<() => readonly LogEntry[]> = selected.map(
-    (block) => () => [...timeRanged(block.decode(), from, through)].reverse(),
-  );
-  if (withHead) sequences.push(() => head.query(from, through, 'backward'));
+  if (direction === 'forward') {
+    const sequences = selected.map((block) => block.decode());
+    if (withHead) sequences.push(head.query(from, through, 'forward'));
+    yield* timeRanged(loserTreeMerge(sequences, 'forward'), from, through);
+    return;
+  }
+  const sequences = selected.map((block) => orderedSequence(block.decode(), from, through, 'backward').entries);
+  if (withHead) sequences.push(head.query(from, through, 'backward'));
   sequences.reverse();
-  yield* ordered ? concatenate(sequences) : loserTreeMerge(sequences.map((load) => load()), 'backward');
+  yield* loserTreeMerge(sequences, 'backward');
 }
 
-function* concatenate(sequences: ReadonlyArray<() => readonly LogEntry[]>): Generator<LogEntry, void, undefined> {
-  for (const load of sequences) yield* load();
+const KEEP = 0;
+const SKIP = 1;
+const STOP = 2;
+
+/** Loki's `timeRangedIterator` test for one entry: skip it before `from`, stop at the first at or after `through`. */
+function rangeVerdict(ts: bigint, from: bigint, through: bigint): number {
+  if (ts < from) return SKIP;
+  if (ts !== from && ts >= through) return STOP;
+  return KEEP;
 }
 
-/** Loki's `timeRangedIterator`: skips entries before `from`, ends at the first at or after `through`. */
+/** Loki's `timeRangedIterator` over a merged stream. */
 function* timeRanged(entries: Iterable<LogEntry>, from: bigint, through: bigint): Generator<LogEntry, void, undefined> {
   for (const entry of entries) {
-    const ts = entry.timestamp;
-    if (ts < from) continue;
-    if (ts !== from && ts >= through) return;
+    const verdict = rangeVerdict(entry.timestamp, from, through);
+    if (verdict === SKIP) continue;
+    if (verdict === STOP) return;
     yield entry;
   }
 }
