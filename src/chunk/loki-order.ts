@@ -42,8 +42,8 @@ export interface LokiOrderPlan<T extends TimeBounds> {
   readonly selected: T[];
   /** `true`: Loki concatenates the blocks (then the head); `false`: it merges them all with its loser tree. */
   readonly ordered: boolean;
-  /** Whether the head block takes part (present and not empty). */
-  readonly withHead: boolean;
+  /** The head block when it takes part (present and not empty), else `null`. */
+  readonly head: HeadSource | null;
 }
 
 /**
@@ -67,7 +67,7 @@ export function planLokiOrder<T extends TimeBounds>(
   }
   const withHead = head !== null && !head.isEmpty;
   if (withHead && head.mint < lastMax) ordered = false;
-  return { selected, ordered, withHead };
+  return { selected, ordered, head: withHead ? head : null };
 }
 
 /**
@@ -108,26 +108,28 @@ export function* lokiOrder(
   through: bigint,
   direction: Direction,
 ): Generator<LogEntry, void, undefined> {
-  const { selected, ordered, withHead } = planLokiOrder(blocks, head, from, through);
+  const plan = planLokiOrder(blocks, head, from, through);
+  const { selected, ordered } = plan;
+  const readHead = plan.head;
   if (ordered) {
-    if (withHead && direction === 'backward') yield* head.query(from, through, 'backward');
+    if (readHead && direction === 'backward') yield* readHead.query(from, through, 'backward');
     const order = direction === 'forward' ? selected : selected.slice().reverse();
     for (const block of order) {
       const { entries, stopped } = orderedSequence(block.decode(), from, through, direction);
       yield* entries;
       if (stopped) return;
     }
-    if (withHead && direction === 'forward') yield* orderedSequence(head.query(from, through, 'forward'), from, through, 'forward').entries;
+    if (readHead && direction === 'forward') yield* orderedSequence(readHead.query(from, through, 'forward'), from, through, 'forward').entries;
     return;
   }
   if (direction === 'forward') {
     const sequences = selected.map((block) => block.decode());
-    if (withHead) sequences.push(head.query(from, through, 'forward'));
+    if (readHead) sequences.push(readHead.query(from, through, 'forward'));
     yield* timeRanged(loserTreeMerge(sequences, 'forward'), from, through);
     return;
   }
   const sequences = selected.map((block) => orderedSequence(block.decode(), from, through, 'backward').entries);
-  if (withHead) sequences.push(head.query(from, through, 'backward'));
+  if (readHead) sequences.push(readHead.query(from, through, 'backward'));
   sequences.reverse();
   yield* loserTreeMerge(sequences, 'backward');
 }
