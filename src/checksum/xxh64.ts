@@ -24,18 +24,9 @@ let carryHi = 0;
 
 /** Low 32 bits of (aHi:aLo) * (bHi:bLo) mod 2^64; the high half is left in `carryHi`. */
 function multiply(aHi: number, aLo: number, bHi: number, bLo: number): number {
-  const a0 = aLo & 0xffff;
-  const a1 = aLo >>> 16;
-  const b0 = bLo & 0xffff;
-  const b1 = bLo >>> 16;
-  // The full 64-bit product aLo * bLo, from four 16x16-bit products that are exact in doubles.
-  const low = a0 * b0;
-  const cross1 = a0 * b1;
-  const cross2 = a1 * b0;
-  const middle = (low >>> 16) + (cross1 & 0xffff) + (cross2 & 0xffff);
-  const productHi = a1 * b1 + Math.floor(cross1 / 0x10000) + Math.floor(cross2 / 0x10000) + (middle >>> 16);
-  carryHi = (productHi + Math.imul(aHi, bLo) + Math.imul(aLo, bHi)) >>> 0;
-  return ((middle << 16) | (low & 0xffff)) >>> 0;
+  const low = Math.imul(aLo, bLo) >>> 0;
+  carryHi = (multiplyHigh(aLo, bLo, low) + Math.imul(aHi, bLo) + Math.imul(aLo, bHi)) >>> 0;
+  return low;
 }
 
 /** Low half of (aHi:aLo) + (bHi:bLo) mod 2^64; the high half is left in `carryHi`. */
@@ -83,36 +74,74 @@ function mergeRound(hashHi: number, hashLo: number, accHi: number, accLo: number
  */
 const lanes = /*#__PURE__*/ new Uint32Array(8);
 
-// 1 / 2^16, to shift doubles right exactly.
-const INVERSE_2_16 = 1 / 65536;
+const TWO_TO_MINUS_32 = 1 / 4294967296;
 
 /**
- * One XXH64 stripe round on accumulator `index` (0, 2, 4, 6 in `lanes`), inlined by hand for speed:
- * acc = rotl(acc + lane * PRIME2, 31) * PRIME1. The high 32 bits of a 32x32-bit product are computed in
- * doubles from two exact 32x16-bit products.
+ * High 32 bits of `value * constant` (both unsigned 32-bit) given its exact low 32 bits `low`: the double
+ * product is within 2^11 of the exact one, so once the low bits are subtracted, rounding the quotient by 2^32
+ * recovers the high half exactly.
+ */
+function multiplyHigh(value: number, constant: number, low: number): number {
+  return Math.round((value * constant - low) * TWO_TO_MINUS_32);
+}
+
+/**
+ * One XXH64 stripe round on accumulator `index` (0, 2, 4, 6 in `lanes`):
+ * acc = rotl(acc + lane * PRIME2, 31) * PRIME1.
  */
 function stripeRound(index: number, laneLo: number, laneHi: number): void {
-  const lo = laneLo >>> 0;
-  // lane * PRIME2
+  // lane * PRIME2 + acc
+  const productLo = Math.imul(laneLo, PRIME2_LO) >>> 0;
   const productHi =
-    Math.floor((lo * (PRIME2_LO >>> 16) + Math.floor(lo * (PRIME2_LO & 0xffff) * INVERSE_2_16)) * INVERSE_2_16) +
-    Math.imul(laneHi, PRIME2_LO) +
-    Math.imul(lo, PRIME2_HI);
-  // + acc
-  const sumLo = (Math.imul(lo, PRIME2_LO) >>> 0) + lanes[index + 1]!;
+    multiplyHigh(laneLo, PRIME2_LO, productLo) + Math.imul(laneHi, PRIME2_LO) + Math.imul(laneLo, PRIME2_HI);
+  const sumLo = productLo + lanes[index + 1]!;
   const accHi = (lanes[index]! + productHi + (sumLo > 0xffffffff ? 1 : 0)) >>> 0;
   const accLo = sumLo >>> 0;
-  // rotl 31
+  // rotl 31, then * PRIME1
   const rotatedLo = ((accLo << 31) | (accHi >>> 1)) >>> 0;
   const rotatedHi = (accHi << 31) | (accLo >>> 1);
-  // * PRIME1
+  const resultLo = Math.imul(rotatedLo, PRIME1_LO) >>> 0;
   lanes[index] =
-    Math.floor(
-      (rotatedLo * (PRIME1_LO >>> 16) + Math.floor(rotatedLo * (PRIME1_LO & 0xffff) * INVERSE_2_16)) * INVERSE_2_16,
-    ) +
-    Math.imul(rotatedHi, PRIME1_LO) +
-    Math.imul(rotatedLo, PRIME1_HI);
-  lanes[index + 1] = Math.imul(rotatedLo, PRIME1_LO);
+    multiplyHigh(rotatedLo, PRIME1_LO, resultLo) + Math.imul(rotatedHi, PRIME1_LO) + Math.imul(rotatedLo, PRIME1_HI);
+  lanes[index + 1] = resultLo;
+}
+
+/** Runs the stripe rounds over `words` (a multiple of 8 little-endian 32-bit words). */
+function hashStripes(words: Uint32Array): void {
+  const count = words.length;
+  for (let at = 0; at < count; at += 8) {
+    stripeRound(0, words[at]!, words[at + 1]!);
+    stripeRound(2, words[at + 2]!, words[at + 3]!);
+    stripeRound(4, words[at + 4]!, words[at + 5]!);
+    stripeRound(6, words[at + 6]!, words[at + 7]!);
+  }
+}
+
+const LITTLE_ENDIAN = /*#__PURE__*/ new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
+/** Bytes hashed per pass through the aligned copy (a multiple of 32). */
+const SCRATCH_BYTES = 1 << 16;
+let scratchWords: Uint32Array | undefined;
+
+/**
+ * Hashes the stripes of `data[start, start + length)` (`length` a multiple of 32): in place through a word
+ * view when the bytes are 4-aligned on a little-endian machine, otherwise through an aligned copy.
+ */
+function hashStripeBytes(data: Uint8Array, start: number, length: number): void {
+  if (LITTLE_ENDIAN && ((data.byteOffset + start) & 3) === 0) {
+    hashStripes(new Uint32Array(data.buffer, data.byteOffset + start, length >>> 2));
+    return;
+  }
+  const words = (scratchWords ??= new Uint32Array(SCRATCH_BYTES >>> 2));
+  const bytes = new Uint8Array(words.buffer);
+  for (let done = 0; done < length; done += SCRATCH_BYTES) {
+    const size = Math.min(SCRATCH_BYTES, length - done);
+    if (LITTLE_ENDIAN) {
+      bytes.set(data.subarray(start + done, start + done + size));
+    } else {
+      for (let i = 0; i < size; i += 4) words[i >>> 2] = readU32(data, start + done + i);
+    }
+    hashStripes(words.subarray(0, size >>> 2));
+  }
 }
 
 /** Computes XXH64 of `data[start, end)` with seed `seedHi:seedLo` into `resultHi`/`resultLo`. */
@@ -134,14 +163,9 @@ function hashHalves(data: Uint8Array, start: number, end: number, seedHi: number
     lo = add(seedHi, seedLo, ~PRIME1_HI >>> 0, (~PRIME1_LO + 1) >>> 0);
     lanes[7] = lo;
     lanes[6] = carryHi;
-    const lastStripe = end - 32;
-    while (at <= lastStripe) {
-      stripeRound(0, readU32(data, at), readU32(data, at + 4));
-      stripeRound(2, readU32(data, at + 8), readU32(data, at + 12));
-      stripeRound(4, readU32(data, at + 16), readU32(data, at + 20));
-      stripeRound(6, readU32(data, at + 24), readU32(data, at + 28));
-      at += 32;
-    }
+    const stripeLength = length - (length & 31);
+    hashStripeBytes(data, start, stripeLength);
+    at += stripeLength;
     const hi1 = lanes[0]!;
     const lo1 = lanes[1]!;
     const hi2 = lanes[2]!;
