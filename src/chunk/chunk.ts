@@ -9,22 +9,17 @@ import { defaultCodecRegistry } from '../compression/defaults.js';
 import { LokiChunkError } from '../errors.js';
 import { unwrapStoredChunk, isStorageWrapped, type StorageWrapper } from '../storage/wrapper.js';
 import { decodeBlockPayload, type PayloadContext } from './block-payload.js';
+import { inspectBlock, needsRetry, nextExpectedOffset, placeBlock, type SkippedBlock } from './block-placement.js';
 import { CHECKSUM_LENGTH, CHUNK_MAGIC, footerLength, headBlockFormatFor, headBlockFormatName, type ChunkFormat } from './constants.js';
 import { LogEntry } from './entry.js';
-import {
-  checkSectionCrc,
-  parseFooter,
-  parseHeader,
-  parseMetas,
-  type BlockMeta,
-  type ChecksumCheck,
-  type ChunkHeader,
-  type SectionLocation,
-} from './layout.js';
+import { parseFooter, parseHeader, type BlockMeta, type ChecksumCheck, type ChunkHeader, type SectionLocation } from './layout.js';
 import { resolveLimits, type ChunkLimits } from './limits.js';
 import { lokiOrder, type Direction, type EntrySource, type HeadSource } from './loki-order.js';
+import { codecForHeader, decodeSections, type MetasSection, type StructuredMetadataSection } from './sections.js';
 import { normalizeStructuredMetadata } from './structured-metadata.js';
-import { decodeSymbolTable, relocate } from './symbol-table.js';
+import { relocate } from './symbol-table.js';
+
+export type { SkippedBlock } from './block-placement.js';
 
 /** Options of {@link readChunk}. */
 export interface ReadChunkOptions {
@@ -59,23 +54,18 @@ export interface EntriesQuery {
   normalizeNames?: boolean;
 }
 
-/** A block Loki's recovery dropped. */
-export interface SkippedBlock {
-  /** The block's metas entry. */
-  meta: BlockMeta;
-  /** Why it was dropped. */
-  error: LokiChunkError;
-}
-
 /** Codec byte and Loki's name for it. */
 export interface EncodingInfo {
   id: number;
   name: string;
 }
 
-/** Per-chunk context every block shares. */
-interface ChunkContext {
+/** What a block needs to decode: the bytes holding it (from absolute offset `base`), the codec, the payload context. @internal */
+export interface ChunkContext {
+  /** Chunk bytes holding the block: the whole chunk, or a range fetched by `openChunk`. */
   readonly bytes: Uint8Array;
+  /** Absolute offset of `bytes[0]` in the chunk. */
+  readonly base: number;
   readonly codec: Codec;
   readonly payload: PayloadContext;
 }
@@ -121,7 +111,8 @@ export class ChunkBlock implements EntrySource {
 
   /** The compressed bytes (a view into the chunk). */
   compressedBytes(): Uint8Array {
-    return this.context.bytes.subarray(this.offset, this.offset + this.length);
+    const start = this.offset - this.context.base;
+    return this.context.bytes.subarray(start, start + this.length);
   }
 
   /**
@@ -176,9 +167,9 @@ export class Chunk {
   /** Loki's head block format for this chunk format (3 ordered, 4 unordered, 5 unordered with SM). */
   readonly headBlockFormat: EncodingInfo;
   /** The metas section and its checksum. */
-  readonly metas: SectionLocation & { checksum: ChecksumCheck; blockCount: number };
+  readonly metas: MetasSection;
   /** The v4 structured-metadata section, its checksum and symbol count (`null` before v4). */
-  readonly structuredMetadata: (SectionLocation & { checksum: ChecksumCheck; symbolCount: number }) | null;
+  readonly structuredMetadata: StructuredMetadataSection | null;
   /** The v4 symbol table, in index order (names and values share it). */
   readonly symbols: readonly string[];
   /** The blocks Loki keeps, in chunk order. */
@@ -302,41 +293,29 @@ export function readChunk(input: Uint8Array, options: ReadChunkOptions = {}): Ch
   const verify = options.verifyChecksums ?? true;
 
   const header = parseHeader(bytes);
-  const codec = codecFor(codecs, header);
+  const codec = codecForHeader(codecs, header);
   const sections = parseFooter(header, bytes.subarray(bytes.length - footerLength(header.format)), bytes.length);
-
-  const metasLocation = sections.metas;
-  const metasChecksum = checkSectionCrc(sectionWithCrc(bytes, metasLocation));
-  if (!metasChecksum.ok && verify) throw checksumError('metas section', metasLocation.offset, metasChecksum);
-  const metas = parseMetas(
-    bytes.subarray(metasLocation.offset, metasLocation.offset + metasLocation.length),
-    metasLocation.offset,
-    header.format,
-    limits,
+  const withCrc = (location: SectionLocation) => bytes.subarray(location.offset, location.offset + location.length + CHECKSUM_LENGTH);
+  const { metas, blockMetas, structuredMetadata, symbols } = decodeSections(
+    header,
+    codec,
+    sections,
+    { metas: withCrc(sections.metas), structuredMetadata: sections.structuredMetadata && withCrc(sections.structuredMetadata) },
+    { verify, limits, fromCheckpoint: options.fromCheckpoint ?? false },
   );
-
-  let symbols: string[] = [];
-  let structuredMetadata: Chunk['structuredMetadata'] = null;
-  if (sections.structuredMetadata) {
-    const location = sections.structuredMetadata;
-    const checksum = checkSectionCrc(sectionWithCrc(bytes, location));
-    if (!checksum.ok && verify) throw checksumError('structured-metadata section', location.offset, checksum);
-    const section = bytes.subarray(location.offset, location.offset + location.length);
-    symbols = decodeSymbolTable(section, location.offset, options.fromCheckpoint ? null : codec, limits);
-    structuredMetadata = { ...location, checksum, symbolCount: symbols.length };
-  }
 
   const context: ChunkContext = {
     bytes,
+    base: 0,
     codec,
     payload: { format: header.format, symbols, limits, strictSymbols: !lenient },
   };
-  const { blocks, skippedBlocks } = locateBlocks(bytes, metas, sections.firstBlockOffset, context, lenient, verify);
+  const { blocks, skippedBlocks } = locateBlocks(bytes, blockMetas, sections.firstBlockOffset, context, { lenient, verify });
   return new Chunk({
     bytes,
     header,
     encodingName: codec.name,
-    metas: { ...metasLocation, checksum: metasChecksum, blockCount: metas.length },
+    metas,
     structuredMetadata,
     symbols,
     blocks,
@@ -345,82 +324,24 @@ export function readChunk(input: Uint8Array, options: ReadChunkOptions = {}): Ch
   });
 }
 
-function codecFor(codecs: CodecRegistry, header: ChunkHeader): Codec {
-  try {
-    return codecs.get(header.encoding);
-  } catch (error) {
-    if (error instanceof LokiChunkError) throw error.at({ offset: 5 });
-    throw error;
-  }
-}
-
-function sectionWithCrc(bytes: Uint8Array, location: SectionLocation): Uint8Array {
-  return bytes.subarray(location.offset, location.offset + location.length + CHECKSUM_LENGTH);
-}
-
-function checksumError(what: string, offset: number, checksum: ChecksumCheck, block?: number): LokiChunkError {
-  const hex = (n: number) => n.toString(16).padStart(8, '0');
-  return new LokiChunkError(
-    'CHECKSUM_MISMATCH',
-    `${what} at offset ${offset}: stored CRC-32C ${hex(checksum.stored)}, computed ${hex(checksum.computed)}`,
-    { offset, block },
-  );
-}
-
-/** Why a block's bytes cannot be used where the metas put it. */
-type BlockProblem = { kind: 'bounds'; error: LokiChunkError } | { kind: 'checksum'; checksum: ChecksumCheck } | null;
-
-function inspectBlock(bytes: Uint8Array, offset: number, length: number, metaIndex: number): { problem: BlockProblem; checksum: ChecksumCheck } {
-  if (offset + length + CHECKSUM_LENGTH > bytes.length) {
-    const error = new LokiChunkError(
-      'OUT_OF_BOUNDS',
-      `block ${metaIndex}: offset ${offset} + length ${length} + checksum exceeds the chunk (${bytes.length} bytes)`,
-      // The error's offset must lie in the input: where the block would start, or the chunk's end past it.
-      { offset: Math.min(offset, bytes.length), block: metaIndex },
-    );
-    return { problem: { kind: 'bounds', error }, checksum: { stored: 0, computed: 0, ok: false } };
-  }
-  const checksum = checkSectionCrc(bytes.subarray(offset, offset + length + CHECKSUM_LENGTH));
-  return { problem: checksum.ok ? null : { kind: 'checksum', checksum }, checksum };
-}
-
-/** Validates every block where the metas put it, applying Loki's offset recovery when lenient. */
+/** Places every block where the metas put it, applying Loki's offset recovery when lenient. */
 function locateBlocks(
   bytes: Uint8Array,
   metas: BlockMeta[],
   firstBlockOffset: number,
   context: ChunkContext,
-  lenient: boolean,
-  verify: boolean,
+  options: { lenient: boolean; verify: boolean },
 ): { blocks: ChunkBlock[]; skippedBlocks: SkippedBlock[] } {
   const blocks: ChunkBlock[] = [];
   const skippedBlocks: SkippedBlock[] = [];
   let expectedOffset = firstBlockOffset;
   for (const meta of metas) {
-    let offset = meta.offset;
-    let { problem, checksum } = inspectBlock(bytes, offset, meta.length, meta.metaIndex);
-    if (problem && lenient) {
-      // Loki retries at the expected offset; the decision to skip rests on the first failure's kind.
-      if (offset !== expectedOffset) {
-        offset = expectedOffset;
-        const retry = inspectBlock(bytes, offset, meta.length, meta.metaIndex);
-        if (!retry.problem) ({ problem, checksum } = { problem: null, checksum: retry.checksum });
-      }
-      if (problem) {
-        if (problem.kind === 'bounds') throw problem.error;
-        skippedBlocks.push({
-          meta,
-          error: checksumError(`block ${meta.metaIndex}`, meta.offset, problem.checksum, meta.metaIndex),
-        });
-        expectedOffset += meta.length + CHECKSUM_LENGTH;
-        continue;
-      }
-    } else if (problem) {
-      if (problem.kind === 'bounds') throw problem.error;
-      if (verify) throw checksumError(`block ${blocks.length}`, offset, problem.checksum, blocks.length);
-    }
-    expectedOffset = offset + meta.length + CHECKSUM_LENGTH;
-    blocks.push(new ChunkBlock(blocks.length, meta, offset, checksum, context));
+    const stored = inspectBlock(bytes, 0, bytes.length, meta, meta.offset);
+    const retry = needsRetry(stored, meta, expectedOffset, options) ? inspectBlock(bytes, 0, bytes.length, meta, expectedOffset) : null;
+    const placement = placeBlock(meta, stored, retry, blocks.length, options);
+    if (placement.kept) blocks.push(new ChunkBlock(blocks.length, meta, placement.offset, placement.checksum, context));
+    else skippedBlocks.push(placement.skipped);
+    expectedOffset = nextExpectedOffset(placement, meta, expectedOffset);
   }
   return { blocks, skippedBlocks };
 }
