@@ -46,12 +46,13 @@ function concat(pieces: Uint8Array[], length: number): Uint8Array {
 function inflateStreaming(deflated: Uint8Array, limit: number, codec: string): Uint8Array {
   const pieces: Uint8Array[] = [];
   let produced = 0;
+  let at = 0;
   const inflater = new Inflate((piece) => {
     produced += piece.length;
-    if (produced > limit) throw outputLimitError(codec, limit);
+    // Located at the input piece that produced the excess.
+    if (produced > limit) throw outputLimitError(codec, limit, at);
     if (piece.length > 0) pieces.push(piece);
   });
-  let at = 0;
   do {
     const room = limit - produced;
     const size = Math.max(256, Math.min(MAX_PIECE, Math.floor((room / (1 << 20)) * INPUT_PER_MIB)));
@@ -84,19 +85,25 @@ export function inflateBounded(deflated: Uint8Array, limit: number, expectedSize
     }
     return inflateStreaming(deflated, limit, codec);
   } catch (error) {
-    throw inflateError(error, codec);
+    throw inflateError(error, codec, deflated.length);
   }
 }
 
 /** fflate's "unexpected EOF" error code. */
 const FFLATE_UNEXPECTED_EOF = 0;
 
-/** Our error for whatever inflating threw: ours pass through, fflate's are wrapped with their cause. */
-function inflateError(error: unknown, codec: string): LokiChunkError {
+/**
+ * Our error for whatever inflating threw: ours pass through, fflate's are wrapped with their cause. fflate does
+ * not say where it failed: a truncation is located at the end of the stream, anything else at its start.
+ */
+function inflateError(error: unknown, codec: string, streamLength: number): LokiChunkError {
   if (isLokiChunkError(error)) return error;
   const reason = error instanceof Error ? error.message : String(error);
-  const code = (error as { code?: unknown } | null)?.code === FFLATE_UNEXPECTED_EOF ? 'TRUNCATED' : 'CORRUPT_STREAM';
-  return new LokiChunkError(code, `${codec}: invalid DEFLATE stream: ${reason}`, { cause: error });
+  const truncated = (error as { code?: unknown } | null)?.code === FFLATE_UNEXPECTED_EOF;
+  return new LokiChunkError(truncated ? 'TRUNCATED' : 'CORRUPT_STREAM', `${codec}: invalid DEFLATE stream: ${reason}`, {
+    offset: truncated ? streamLength : 0,
+    cause: error,
+  });
 }
 
 function decompressFlate(data: Uint8Array, options: DecompressOptions): Uint8Array {

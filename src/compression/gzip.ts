@@ -93,7 +93,13 @@ function decodeMember(data: Uint8Array, start: number, end: number, limit: numbe
   // ISIZE is the size mod 2^32; past 4 GiB it is only a lower bound, and no caller's limit reaches that.
   const declaredSize = readUint32(data, trailerAt + 4);
   if (declaredSize > limit) throw outputLimitError('gzip', limit, trailerAt + 4);
-  const inflated = inflateBounded(data.subarray(bodyStart, trailerAt), limit, declaredSize, 'gzip');
+  let inflated: Uint8Array;
+  try {
+    inflated = inflateBounded(data.subarray(bodyStart, trailerAt), limit, declaredSize, 'gzip');
+  } catch (error) {
+    // Offsets in the DEFLATE body are relative to it: make them relative to the gzip stream.
+    throw isLokiChunkError(error) ? error.at({ offset: bodyStart + (error.offset ?? 0) }) : error;
+  }
   if (inflated.length !== declaredSize) {
     throw new LokiChunkError('CORRUPT_STREAM', `gzip: ISIZE says ${declaredSize} bytes, the data has ${inflated.length}`, {
       offset: trailerAt + 4,
@@ -112,14 +118,15 @@ function decodeMember(data: Uint8Array, start: number, end: number, limit: numbe
 function laterMemberStarts(data: Uint8Array, limit: number): number[] {
   const starts: number[] = [];
   let produced = 0;
+  let at = 0;
   const reader = new Gunzip((piece) => {
     produced += piece.length;
-    if (produced > limit) throw outputLimitError('gzip', limit);
+    if (produced > limit) throw outputLimitError('gzip', limit, at);
   });
   reader.onmember = (offset) => starts.push(offset);
   try {
     // Pieces of 16 KiB bound what one push can inflate before the limit check runs.
-    for (let at = 0; at < data.length; at += 16 * 1024) {
+    for (; at < data.length; at += 16 * 1024) {
       const end = Math.min(data.length, at + 16 * 1024);
       reader.push(data.subarray(at, end), end === data.length);
     }
