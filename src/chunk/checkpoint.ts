@@ -73,11 +73,21 @@ export function decodeHeadBlock(bytes: Uint8Array, symbols: readonly string[], l
         pairs.push([name, symbols[reader.uvarint('head symbol')] ?? '']);
       }
       // Loading goes through the symbolizer's Lookup, which normalises names.
-      metadata = pairs.length ? normalizeStructuredMetadata(pairs) : NO_STRUCTURED_METADATA;
+      const at = reader.offset;
+      metadata = pairs.length ? wrapNormalization(() => normalizeStructuredMetadata(pairs), at) : NO_STRUCTURED_METADATA;
     }
     head.append(new LogEntry(line.timestamp, line.lineBytes, metadata));
   }
   return head.finish();
+}
+
+/** A name that cannot be normalised is located at the entry that holds it. */
+function wrapNormalization<T>(normalize: () => T, offset: number): T {
+  try {
+    return normalize();
+  } catch (error) {
+    throw error instanceof LokiChunkError && error.offset === undefined ? error.at({ offset }) : error;
+  }
 }
 
 function checkCount(count: number, reader: ByteReader, limits: ChunkLimits): void {

@@ -251,14 +251,21 @@ export class Chunk {
     const from = query.from === undefined ? MIN_INT64 : toInt64(query.from, 'from');
     const through = query.through === undefined ? MAX_INT64 : toInt64(query.through, 'through');
     const entries = lokiOrder(this.blocks, this.head, from, through, query.direction ?? 'forward');
-    if (!query.normalizeNames) {
-      yield* entries;
-      return;
-    }
-    for (const entry of entries) {
-      yield entry.structuredMetadata.length === 0
-        ? entry
-        : new LogEntry(entry.timestamp, entry.lineBytes, normalizeStructuredMetadata(entry.structuredMetadata));
+    try {
+      if (!query.normalizeNames) {
+        yield* entries;
+        return;
+      }
+      for (const entry of entries) {
+        yield entry.structuredMetadata.length === 0
+          ? entry
+          : new LogEntry(entry.timestamp, entry.lineBytes, normalizeStructuredMetadata(entry.structuredMetadata));
+      }
+    } catch (error) {
+      // Normalising a stored name (here, or in the merge's tie-break) can fail without knowing where the name is
+      // stored: it is a symbol of the structured-metadata section.
+      if (error instanceof LokiChunkError && error.offset === undefined) throw error.at({ offset: this.structuredMetadata?.offset ?? 0 });
+      throw error;
     }
   }
 }

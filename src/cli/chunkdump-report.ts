@@ -243,7 +243,8 @@ function blockProblems(block: BlockReport): Problem[] {
     problems.push({
       code: 'MALFORMED',
       message: `block ${block.index}: the metas give offset ${block.storedOffset}, Loki's recovery read it at ${block.offset}`,
-      offset: block.storedOffset,
+      // The stored offset may lie outside the file; where the block was read is always inside it.
+      offset: block.offset,
       block: block.index,
     });
   }
@@ -295,7 +296,8 @@ function selectEntries(
       if (entries.length >= limit) break;
     }
   } catch (error) {
-    problems.push(problemOf(error));
+    // Only name normalisation fails here, on a symbol of the structured-metadata section.
+    problems.push(problemOf(error, chunk.structuredMetadata?.offset ?? 0));
   }
   return { entries, lokiOrder: decoded === null };
 }
