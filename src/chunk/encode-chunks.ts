@@ -53,10 +53,15 @@ class ChunkSequence {
 
   /** Appends `entry`, first closing the current chunk (returned) when it has no space for it. */
   push(entry: EntryInput): EncodedChunk | null {
-    // A chunk is never closed empty: an entry too large for any chunk gets one of its own.
-    const done = this.writer.entryCount > 0 && !this.writer.spaceFor(entry) ? this.close() : null;
+    let done: EncodedChunk | null = null;
     try {
-      if (this.writer.append(entry).duplicate) this.duplicates++;
+      let result = this.writer.appendIfSpace(entry);
+      if (result === null) {
+        done = this.close();
+        // A new chunk is never closed empty: an entry too large for any chunk gets one of its own.
+        result = this.writer.appendIfSpace(entry)!;
+      }
+      if (result.duplicate) this.duplicates++;
     } catch (error) {
       if (!(this.dropOutOfOrder && error instanceof LokiChunkError && error.code === 'OUT_OF_ORDER')) throw error;
       this.rejected++;
@@ -66,7 +71,7 @@ class ChunkSequence {
 
   /** Closes the last chunk, if it holds anything. */
   end(): EncodedChunk | null {
-    return this.writer.entryCount > 0 ? this.close() : null;
+    return this.writer.isEmpty ? null : this.close();
   }
 
   private close(): EncodedChunk {

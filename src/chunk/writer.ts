@@ -113,17 +113,7 @@ export class ChunkWriter {
    */
   append(entry: EntryInput): AppendResult {
     this.checkOpen();
-    const timestamp = timestampOf(entry);
-    const line = lineOf(entry);
-    checkLineLength(line);
-    const pairs = this.head.withMetadata ? sortedPairsOf(entry) : NO_PAIRS;
-    if (pairs.length > 0) this.findSymbols(pairs); // Checks the names before anything changes.
-    if (!this.head.unordered) this.checkOrder(timestamp);
-    // Loki interns the symbols before its duplicate check, so a dropped duplicate's metadata stays in the table.
-    if (pairs.length > 0) this.addSymbols(pairs);
-    const duplicate = this.head.append(timestamp, line, this.symbolIds, pairs.length);
-    if (this.head.size >= this.blockSize) this.cut();
-    return duplicate ? DUPLICATE : APPENDED;
+    return this.appendChecked(timestampOf(entry), lineOf(entry), this.pairsOf(entry));
   }
 
   /**
@@ -134,13 +124,44 @@ export class ChunkWriter {
    * @throws {LokiChunkError} `INVALID_ARGUMENT` for a malformed entry.
    */
   spaceFor(entry: EntryInput): boolean {
-    if (this.targetSize === 0) return this.blocks.length < BLOCKS_PER_CHUNK;
+    return this.hasSpace(lineOf(entry), this.pairsOf(entry));
+  }
+
+  /**
+   * @internal `spaceFor` then `append`, reading the entry once; `null` (nothing appended) when a non-empty chunk
+   * has no space for it. The ingester's step, for {@link encodeChunks}.
+   */
+  appendIfSpace(entry: EntryInput): AppendResult | null {
+    this.checkOpen();
+    const timestamp = timestampOf(entry);
     const line = lineOf(entry);
-    const pairs = this.head.withMetadata ? sortedPairsOf(entry) : NO_PAIRS;
+    const pairs = this.pairsOf(entry);
+    if (!this.isEmpty && !this.hasSpace(line, pairs)) return null;
+    return this.appendChecked(timestamp, line, pairs);
+  }
+
+  private appendChecked(timestamp: bigint, line: string | Uint8Array, pairs: Pairs): AppendResult {
+    checkLineLength(line);
+    if (pairs.length > 0) this.findSymbols(pairs); // Checks the names before anything changes.
+    if (!this.head.unordered) this.checkOrder(timestamp);
+    // Loki interns the symbols before its duplicate check, so a dropped duplicate's metadata stays in the table.
+    if (pairs.length > 0) this.addSymbols(pairs);
+    const duplicate = this.head.append(timestamp, line, this.symbolIds, pairs.length);
+    if (this.head.size >= this.blockSize) this.cut();
+    return duplicate ? DUPLICATE : APPENDED;
+  }
+
+  private hasSpace(line: string | Uint8Array, pairs: Pairs): boolean {
+    if (this.targetSize === 0) return this.blocks.length < BLOCKS_PER_CHUNK;
     const used = this.head.size + this.cutBlockSize + (this.head.withMetadata ? this.symbolizer.uncompressedSize : 0);
     // UTF-8 takes at most 3 bytes per UTF-16 code unit: only near the target are the exact lengths worth counting.
     if (used + entrySize(line, pairs, maxUtf8Length) < this.targetSize) return true;
     return used + entrySize(line, pairs, utf8ByteLength) < this.targetSize;
+  }
+
+  /** Structured metadata as stored: format 4 only, sorted by name. */
+  private pairsOf(entry: EntryInput): Pairs {
+    return this.head.withMetadata ? sortedPairsOf(entry) : NO_PAIRS;
   }
 
   /**
@@ -172,6 +193,11 @@ export class ChunkWriter {
     let count = this.head.count;
     for (const block of this.blocks) count += block.entryCount;
     return count;
+  }
+
+  /** Whether the chunk holds no entry yet. */
+  get isEmpty(): boolean {
+    return this.head.count === 0 && this.blocks.length === 0;
   }
 
   /** Blocks cut so far. */
