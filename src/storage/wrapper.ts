@@ -56,24 +56,42 @@ export function unwrapStoredChunk(
   bytes: Uint8Array,
   codecs: CodecRegistry,
 ): { wrapper: StorageWrapper; chunk: Uint8Array } {
-  const reader = new ByteReader(bytes);
+  const header = parseStorageWrapperHeader(bytes, bytes.length, codecs);
+  return { wrapper: withObjectChecksum(header, crc32c(bytes)), chunk: bytes.subarray(header.dataOffset) };
+}
+
+/** The wrapper header without what needs the whole object: its CRC-32C and the object key built from it. */
+export type StorageWrapperHeader = Omit<StorageWrapper, 'checksum' | 'externalKey'>;
+
+/** How many bytes of the object's start {@link parseStorageWrapperHeader} needs, given the first u32. */
+export function storageWrapperPrefixLength(metadataLength: number): number {
+  return metadataLength + 8; // Through the data-length word, wherever the writer put it.
+}
+
+/**
+ * Parses the wrapper header from the start of an object of `objectSize` bytes, so a range reader need not fetch
+ * the whole object: `prefix` holds its first {@link storageWrapperPrefixLength} bytes (or all of a shorter one).
+ * @throws {LokiChunkError} `BAD_WRAPPER` or `TRUNCATED`.
+ */
+export function parseStorageWrapperHeader(prefix: Uint8Array, objectSize: number, codecs: CodecRegistry): StorageWrapperHeader {
+  const reader = new ByteReader(prefix);
   const metadataLength = reader.u32('wrapper metadata length');
   // Newer writers count the length word itself; older Cortex ones did not.
   const headerEnd = [metadataLength, metadataLength + 4].find((end) => {
-    if (end < 8 || end + 4 > bytes.length) return false;
-    const dataLength = new DataView(bytes.buffer, bytes.byteOffset + end, 4).getUint32(0);
-    return end + 4 + dataLength === bytes.length;
+    if (end < 8 || end + 4 > prefix.length || end + 4 > objectSize) return false;
+    const dataLength = new DataView(prefix.buffer, prefix.byteOffset + end, 4).getUint32(0);
+    return end + 4 + dataLength === objectSize;
   });
   if (headerEnd === undefined) {
     throw new LokiChunkError(
       'BAD_WRAPPER',
-      `storage wrapper lengths do not add up: metadata length ${metadataLength}, object ${bytes.length} bytes`,
+      `storage wrapper lengths do not add up: metadata length ${metadataLength}, object ${objectSize} bytes`,
       { offset: 0 },
     );
   }
   let json: Uint8Array;
   try {
-    json = codecs.get(CodecId.snappy).decompress(bytes.subarray(4, headerEnd), { maxOutputSize: 16 * 1024 * 1024 });
+    json = codecs.get(CodecId.snappy).decompress(prefix.subarray(4, headerEnd), { maxOutputSize: 16 * 1024 * 1024 });
   } catch (error) {
     throw new LokiChunkError('BAD_WRAPPER', `storage wrapper header is not valid snappy: ${String(error)}`, {
       offset: 4,
@@ -82,19 +100,19 @@ export function unwrapStoredChunk(
   }
   const headerJSON = new TextDecoder('utf-8').decode(json);
   const dataOffset = headerEnd + 4;
-  const wrapper = parseHeaderJSON(headerJSON, {
-    metadataLength,
-    dataOffset,
-    dataLength: bytes.length - dataOffset,
-    checksum: crc32c(bytes),
-  });
-  return { wrapper, chunk: bytes.subarray(dataOffset) };
+  return parseHeaderJSON(headerJSON, { metadataLength, dataOffset, dataLength: objectSize - dataOffset });
+}
+
+/** The full wrapper, given the CRC-32C of the whole stored object. */
+export function withObjectChecksum(header: StorageWrapperHeader, checksum: number): StorageWrapper {
+  const { userID, fingerprintHex, from, through } = header;
+  return { ...header, checksum, externalKey: `${userID}/${fingerprintHex}/${from.toString(16)}:${through.toString(16)}:${checksum.toString(16)}` };
 }
 
 function parseHeaderJSON(
   text: string,
-  layout: Pick<StorageWrapper, 'metadataLength' | 'dataOffset' | 'dataLength' | 'checksum'>,
-): StorageWrapper {
+  layout: Pick<StorageWrapper, 'metadataLength' | 'dataOffset' | 'dataLength'>,
+): StorageWrapperHeader {
   let header: Record<string, unknown>;
   try {
     header = JSON.parse(text) as Record<string, unknown>;
@@ -127,7 +145,6 @@ function parseHeaderJSON(
     ingestedAt: ingested === undefined ? null : millis(ingested),
     headerJSON: text,
     ...layout,
-    externalKey: `${userID}/${fingerprintHex}/${from.toString(16)}:${through.toString(16)}:${layout.checksum.toString(16)}`,
   };
 }
 
