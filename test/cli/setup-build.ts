@@ -1,11 +1,10 @@
 /**
  * Builds the chunkdump CLI for the process tests: the same bundle as the package's tsup entry (ESM, Node, shebang)
- * from the current sources, into a private temporary folder. Building there (not into dist/) means a test run
- * never races with another build cleaning dist/, and never tests a stale dist/.
+ * from the current sources, into a private temporary folder under node_modules/.cache. Building there (not into
+ * dist/) means a test run never races with another build cleaning dist/, and never tests a stale dist/.
  */
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'tsup';
 
@@ -20,7 +19,10 @@ export interface BuiltCli {
 
 /** Bundles `src/cli/<name>.ts` into a fresh temporary folder and returns the script's path. */
 export async function buildCli(name: string): Promise<BuiltCli> {
-  const dir = mkdtempSync(join(tmpdir(), `${name}-test-`));
+  // Inside the project, so the dependencies tsup leaves external resolve from node_modules as they do for dist/.
+  const cache = join(ROOT, 'node_modules', '.cache');
+  mkdirSync(cache, { recursive: true });
+  const dir = mkdtempSync(join(cache, `${name}-test-`));
   // The folder is outside the package, so say that .js files here are ES modules.
   writeFileSync(join(dir, 'package.json'), '{"type":"module"}\n');
   await build({
