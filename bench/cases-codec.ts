@@ -6,6 +6,7 @@ import { deflateRawSync, gunzipSync, gzipSync, inflateRawSync } from 'node:zlib'
 import { crc32c } from '../src/checksum/crc32c.js';
 import type { Codec } from '../src/compression/codec.js';
 import { defaultCodecRegistry } from '../src/compression/defaults.js';
+import { fzstdCodec } from '../src/compression/zstd/index.js';
 import { BLOCK_TEXT_SIZE, logTextBlock } from './data.js';
 import type { BenchCase } from './harness.js';
 
@@ -43,7 +44,7 @@ function casesFor(codec: Codec): BenchCase[] {
     if (!sameBytes(back, block)) throw new Error(`codec ${codec.name} does not round-trip the log text block`);
     return { compressedBytes: compressed.length, ratio: +(block.length / compressed.length).toFixed(3) };
   };
-  return [
+  const cases: BenchCase[] = [
     {
       name: `codec/${codec.name}/compress`,
       work: { bytes: BLOCK_TEXT_SIZE },
@@ -57,6 +58,21 @@ function casesFor(codec: Codec): BenchCase[] {
       run: () => codec.decompress(compressed, { maxOutputSize: BLOCK_TEXT_SIZE * 2, sizeHint: BLOCK_TEXT_SIZE }),
     },
   ];
+  if (codec.name === 'zstd') {
+    // The same frames through fzstd: the third-party decoder ours replaced.
+    cases.push({
+      name: 'codec/zstd/decompress-fzstd',
+      work: { bytes: BLOCK_TEXT_SIZE },
+      setup: () => {
+        const facts = prepare();
+        const back = fzstdCodec.decompress(compressed, { maxOutputSize: BLOCK_TEXT_SIZE * 2 });
+        if (!sameBytes(back, block)) throw new Error('fzstd does not decode our zstd frames back');
+        return facts;
+      },
+      run: () => fzstdCodec.decompress(compressed, { maxOutputSize: BLOCK_TEXT_SIZE * 2, sizeHint: BLOCK_TEXT_SIZE }),
+    });
+  }
+  return cases;
 }
 
 /** `node:zlib` in the same run: the native bound for gzip and flate (raw deflate, as Go's `compress/flate`). */

@@ -1,5 +1,5 @@
 /** The list of every benchmark case, in the order they run and print. */
-import { codecChunkCases, decodeCases, GO_SNAPPY, queryCases } from './cases-chunk.js';
+import { codecChunkCases, decodeCases, GO_SNAPPY, OURS_ZSTD_VIA_FZSTD, queryCases } from './cases-chunk.js';
 import { checksumCases, codecCases } from './cases-codec.js';
 import { processCases } from './cases-process.js';
 import { varintCases } from './cases-varint.js';
@@ -7,5 +7,5 @@ import type { BenchCase } from './harness.js';
 
 /** Every case (cheap to build: inputs are loaded by each case's setup). */
 export function allCases(): BenchCase[] {
-  return [...varintCases(), ...checksumCases(), ...codecCases(), ...codecChunkCases(), ...decodeCases(GO_SNAPPY), ...queryCases(), ...processCases()];
+  return [...varintCases(), ...checksumCases(), ...codecCases(), ...codecChunkCases(), ...decodeCases(OURS_ZSTD_VIA_FZSTD), ...decodeCases(GO_SNAPPY), ...queryCases(), ...processCases()];
 }
