@@ -18,7 +18,9 @@ export interface CutBlock {
   readonly payloadLength: number;
   /** Entries in the block. */
   readonly entryCount: number;
+  /** Smallest timestamp in the block. */
   readonly mint: bigint;
+  /** Largest timestamp in the block. */
   readonly maxt: bigint;
   /** Loki's head size counter at the cut (line bytes + 8 per structured-metadata pair). */
   readonly uncompressedSize: number;
@@ -26,9 +28,13 @@ export interface CutBlock {
 
 /** What a chunk's bytes are made of. */
 export interface ChunkContents {
+  /** Chunk format, 1-4. */
   format: ChunkFormat;
+  /** The codec of the blocks (its byte goes in the header; v4 symbols are compressed with it). */
   codec: Codec;
+  /** The symbol table (written by format 4 only). */
   symbolizer: Symbolizer;
+  /** The cut blocks, in chunk order. */
   blocks: readonly CutBlock[];
 }
 
