@@ -14,6 +14,10 @@ import { resolveLimits, type ChunkLimits } from '../src/chunk/limits.js';
 import { salvageChunk } from '../src/chunk/salvage.js';
 import { ChunkWriter } from '../src/chunk/writer.js';
 import { LokiChunkError } from '../src/errors.js';
+import { inspectChunk, type Problem } from '../src/cli/chunkdump-report.js';
+import { renderHuman } from '../src/cli/chunkdump-human.js';
+import { reportToJSONLine } from '../src/cli/chunkdump-json.js';
+import { PLAIN_STYLE } from '../src/cli/chunkdump-style.js';
 
 /** What kind of guarantee an input broke. */
 export type ViolationKind =
@@ -200,6 +204,7 @@ function exerciseChunk(chunk: Chunk, limits: ChunkLimits, inputLength: number, o
   if (forward) checkEntries(forward, limits, 'entries(forward)');
   const backward = attempt({ what: 'entries(backward)', inputLength }, outcomes, () => [...chunk.entries({ direction: 'backward' })]);
   if (backward) checkEntries(backward, limits, 'entries(backward)');
+  attempt({ what: 'entries(normalizeNames)', inputLength }, outcomes, () => [...chunk.entries({ normalizeNames: true })]);
   if (range) {
     for (const direction of ['forward', 'backward'] as const) {
       const what = `entries(${range.from}, ${range.through}, ${direction})`;
@@ -408,4 +413,67 @@ export function checkWriterRoundTrip(spec: WriterSpec): string[] {
     fail(`${missing.length} written entries do not read back, e.g. ${missing[0]![0].slice(0, 200)}`);
   }
   return [refused > 0 ? 'round-trip-with-refusals' : 'round-trip'];
+}
+
+/** Options of {@link checkChunkdump}: chunkdump's `--lenient`, `--checkpoint`, and an entry listing. */
+export interface ChunkdumpCheckOptions {
+  lenient?: boolean;
+  checkpoint?: boolean;
+  from?: string;
+  through?: string;
+  backward?: boolean;
+  normalize?: boolean;
+}
+
+/**
+ * chunkdump on arbitrary bytes: `inspectChunk` never throws, every problem it reports is a library error (never
+ * its "internal error") with a known code, a message and an offset inside the file, and both renderings work.
+ */
+export function checkChunkdump(bytes: Uint8Array, options: ChunkdumpCheckOptions = {}): string[] {
+  const foreign = (what: string, error: unknown): never => {
+    throw new Violation('foreign-error', `chunkdump ${what} threw: ${describe(error)}`, error);
+  };
+  let report: ReturnType<typeof inspectChunk>;
+  try {
+    report = inspectChunk('fuzz.chunk', bytes, {
+      lenient: options.lenient ?? false,
+      checkpoint: options.checkpoint ?? false,
+      hashes: true,
+      entries: {
+        from: options.from === undefined ? undefined : BigInt(options.from),
+        through: options.through === undefined ? undefined : BigInt(options.through),
+        direction: options.backward ? 'backward' : 'forward',
+        normalize: options.normalize ?? false,
+        limit: undefined,
+      },
+    });
+  } catch (error) {
+    return foreign('inspectChunk', error);
+  }
+  const problems: Array<[string, Problem, boolean]> = [
+    ...report.problems.map((problem) => ['problem', problem, false] as [string, Problem, boolean]),
+    ...report.blocks.flatMap((block) => (block.error ? [[`block ${block.index}`, block.error, true] as [string, Problem, boolean]] : [])),
+    ...report.skippedBlocks.map((skipped) => [`skipped block ${skipped.metaIndex}`, skipped.error, true] as [string, Problem, boolean]),
+  ];
+  for (const [where, problem, isBlock] of problems) {
+    const bad: string[] = [];
+    if (!KNOWN_CODES.has(problem.code)) bad.push(`code ${problem.code}`);
+    if (!problem.message) bad.push('no message');
+    if (problem.offset === undefined || !Number.isInteger(problem.offset) || problem.offset < 0 || problem.offset > bytes.length) {
+      bad.push(`offset ${String(problem.offset)}`);
+    }
+    if (isBlock && problem.block === undefined) bad.push('no block index');
+    if (bad.length > 0) throw new Violation('bad-error', `chunkdump ${where}: ${bad.join(', ')} in ${problem.code} "${problem.message}"`);
+  }
+  try {
+    renderHuman(report, { blocks: true, symbols: true, direction: options.backward ? 'backward' : 'forward' }, PLAIN_STYLE);
+  } catch (error) {
+    foreign('renderHuman', error);
+  }
+  try {
+    JSON.parse(reportToJSONLine(report, { symbols: true, hashes: true, skipped: true }));
+  } catch (error) {
+    foreign('reportToJSONLine', error);
+  }
+  return report.problems.length === 0 ? ['valid'] : [...new Set(report.problems.map((problem) => problem.code))];
 }
