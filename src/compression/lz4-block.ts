@@ -3,7 +3,7 @@
  * pierrec/lz4 v4 (the Go library Loki uses, "fast" level) so that our blocks are byte-identical to Loki's.
  */
 import { LokiChunkError } from '../errors.js';
-import { copyLiteral, copyMatch } from './lz-copy.js';
+import { copyBytes, copyLiteral, copyMatch, viewOf } from './lz-copy.js';
 import type { OutputBuffer } from './output-buffer.js';
 
 function corrupt(message: string, offset: number): LokiChunkError {
@@ -26,8 +26,10 @@ export function decodeLz4Block(
   output: OutputBuffer,
   windowStart: number,
   blockLimit: number,
+  inputView: DataView = viewOf(input),
 ): void {
   let out = output.bytes;
+  let outView = viewOf(out);
   let to = output.length;
   const blockEnd = to + blockLimit;
   let at = start;
@@ -50,8 +52,9 @@ export function decodeLz4Block(
       if (literalLength > out.length - to) {
         output.length = to;
         out = output.reserve(literalLength, at);
+        outView = viewOf(out);
       }
-      copyLiteral(input, at, out, to, literalLength);
+      copyLiteral(input, inputView, at, out, outView, to, literalLength);
       at += literalLength;
       to += literalLength;
     }
@@ -76,8 +79,9 @@ export function decodeLz4Block(
     if (matchLength > out.length - to) {
       output.length = to;
       out = output.reserve(matchLength, at);
+      outView = viewOf(out);
     }
-    copyMatch(out, to, distance, matchLength);
+    copyMatch(out, outView, to, distance, matchLength);
     to += matchLength;
   }
   output.length = to;
@@ -207,7 +211,7 @@ export function compressLz4Block(source: Uint8Array, out: Uint8Array, outStart: 
     const tokenAt = to++;
     out[tokenAt] = (Math.min(literalLength, 15) << 4) | Math.min(extraMatch, 15);
     if (literalLength >= 15) to = writeLengthExtension(out, to, literalLength);
-    copyLiteral(source, anchor, out, to, literalLength);
+    copyBytes(source, anchor, out, to, literalLength);
     to += literalLength;
     out[to++] = distance & 0xff;
     out[to++] = distance >>> 8;
@@ -225,6 +229,6 @@ export function compressLz4Block(source: Uint8Array, out: Uint8Array, outStart: 
   if (to + tokenSize - outStart >= anchor || to + tokenSize + literalLength > outEnd) return 0;
   out[to++] = Math.min(literalLength, 15) << 4;
   if (literalLength >= 15) to = writeLengthExtension(out, to, literalLength);
-  copyLiteral(source, anchor, out, to, literalLength);
+  copyBytes(source, anchor, out, to, literalLength);
   return to + literalLength - outStart;
 }

@@ -12,6 +12,7 @@
 import { xxh32 } from '../checksum/xxh32.js';
 import { LokiChunkError, wrapForeignErrors } from '../errors.js';
 import { CodecId, type Codec, type DecompressOptions } from './codec.js';
+import { viewOf } from './lz-copy.js';
 import { compressLz4Block, decodeLz4Block } from './lz4-block.js';
 import { checkedOutputLimit, OutputBuffer, outputLimitError } from './output-buffer.js';
 
@@ -108,7 +109,7 @@ function readFrameHeader(data: Uint8Array, start: number, limit: number): FrameH
 }
 
 /** Decodes one frame's blocks onto `output`; returns the offset after the frame. */
-function decodeFrame(data: Uint8Array, header: FrameHeader, output: OutputBuffer): number {
+function decodeFrame(data: Uint8Array, dataView: DataView, header: FrameHeader, output: OutputBuffer): number {
   const { flags, blockLimit } = header;
   const frameStart = output.length;
   const independent = (flags & FLAG_INDEPENDENT_BLOCKS) !== 0;
@@ -128,7 +129,7 @@ function decodeFrame(data: Uint8Array, header: FrameHeader, output: OutputBuffer
       out.set(data.subarray(at, at + blockLength), blockStart);
       output.length += blockLength;
     } else {
-      decodeLz4Block(data, at, at + blockLength, output, independent ? blockStart : frameStart, blockLimit);
+      decodeLz4Block(data, at, at + blockLength, output, independent ? blockStart : frameStart, blockLimit, dataView);
     }
     if (blockChecksums) {
       const stored = readUint32(data, at + blockLength);
@@ -154,6 +155,7 @@ function decodeFrame(data: Uint8Array, header: FrameHeader, output: OutputBuffer
 function decompressFrames(data: Uint8Array, options: DecompressOptions): Uint8Array {
   const limit = checkedOutputLimit(options);
   let output: OutputBuffer | undefined;
+  const dataView = viewOf(data);
   let at = 0;
   while (at < data.length) {
     if (data.length - at < 4) throw truncated('a frame magic number', data.length);
@@ -176,7 +178,7 @@ function decompressFrames(data: Uint8Array, options: DecompressOptions): Uint8Ar
     } else if (header.contentSize > limit - output.length) {
       throw outputLimitError('lz4', limit, at);
     }
-    at = decodeFrame(data, header, output);
+    at = decodeFrame(data, dataView, header, output);
   }
   return output ? output.result() : new Uint8Array(0);
 }

@@ -3,7 +3,7 @@
  * compressor of golang/snappy (the library Loki uses) so that our blocks are byte-identical to Loki's.
  */
 import { LokiChunkError } from '../errors.js';
-import { copyLiteral, copyMatch } from './lz-copy.js';
+import { copyBytes, copyLiteral, copyMatch, viewOf } from './lz-copy.js';
 
 const TAG_LITERAL = 0;
 const TAG_COPY_1 = 1;
@@ -41,7 +41,9 @@ export function readSnappyBlockHeader(input: Uint8Array, start: number, end: num
 /**
  * Decodes the elements of a Snappy block, `input[start, end)`, into `output[to, to + decodedLength)`; the caller
  * has read the length with {@link readSnappyBlockHeader} and made room for it. Every literal, copy offset and
- * copy length is checked against the block and the declared length, and the block must fill it exactly.
+ * copy length is checked against the block and the declared length, and the block must fill it exactly. Bytes
+ * of `output` after the block may be overwritten (see `lz-copy.ts`). Pass {@link viewOf} `input` and `output`
+ * when decoding many blocks, to build them once.
  * @throws {LokiChunkError} `CORRUPT_STREAM`; offsets are positions in `input`
  */
 export function decodeSnappyBlock(
@@ -51,6 +53,8 @@ export function decodeSnappyBlock(
   output: Uint8Array,
   to: number,
   decodedLength: number,
+  inputView: DataView = viewOf(input),
+  outputView: DataView = viewOf(output),
 ): void {
   const blockStart = to;
   const blockEnd = to + decodedLength;
@@ -75,7 +79,7 @@ export function decodeSnappyBlock(
       length += 1;
       if (length > end - at) throw corrupt('literal runs past the block', at);
       if (length > blockEnd - to) throw corrupt('block decodes to more than its declared length', at);
-      copyLiteral(input, at, output, to, length);
+      copyLiteral(input, inputView, at, output, outputView, to, length);
       at += length;
       to += length;
       continue;
@@ -101,7 +105,7 @@ export function decodeSnappyBlock(
     }
     if (distance === 0 || distance > to - blockStart) throw corrupt(`copy offset ${distance} is out of range`, at);
     if (length > blockEnd - to) throw corrupt('block decodes to more than its declared length', at);
-    copyMatch(output, to, distance, length);
+    copyMatch(output, outputView, to, distance, length);
     to += length;
   }
   if (to !== blockEnd) throw corrupt(`block decodes to ${to - blockStart} bytes, not the ${decodedLength} it declares`, end);
@@ -141,7 +145,7 @@ function emitLiteral(out: Uint8Array, to: number, source: Uint8Array, from: numb
     out[to++] = lengthMinusOne & 0xff;
     out[to++] = lengthMinusOne >>> 8;
   }
-  copyLiteral(source, from, out, to, end - from);
+  copyBytes(source, from, out, to, end - from);
   return to + end - from;
 }
 

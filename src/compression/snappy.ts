@@ -13,6 +13,7 @@
 import { crc32c } from '../checksum/crc32c.js';
 import { LokiChunkError, wrapForeignErrors } from '../errors.js';
 import { CodecId, type Codec, type DecompressOptions } from './codec.js';
+import { viewOf } from './lz-copy.js';
 import { checkedOutputLimit, outputLimitError } from './output-buffer.js';
 import { compressSnappyBlock, decodeSnappyBlock, maxSnappyBlockLength, readSnappyBlockHeader } from './snappy-block.js';
 
@@ -91,6 +92,8 @@ function scanChunks(data: Uint8Array, limit: number): number {
 function decompressStream(data: Uint8Array, options: DecompressOptions): Uint8Array {
   const limit = checkedOutputLimit(options);
   const output = new Uint8Array(scanChunks(data, limit));
+  const inputView = viewOf(data);
+  const outputView = viewOf(output);
   let to = 0;
   let at = 0;
   while (at < data.length) {
@@ -101,7 +104,7 @@ function decompressStream(data: Uint8Array, options: DecompressOptions): Uint8Ar
       const chunkStart = to;
       if (type === CHUNK_COMPRESSED) {
         const header = readSnappyBlockHeader(data, body + CHECKSUM_LENGTH, body + length);
-        decodeSnappyBlock(data, header.elementsStart, body + length, output, to, header.decodedLength);
+        decodeSnappyBlock(data, header.elementsStart, body + length, output, to, header.decodedLength, inputView, outputView);
         to += header.decodedLength;
       } else {
         output.set(data.subarray(body + CHECKSUM_LENGTH, body + length), to);
