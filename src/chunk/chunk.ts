@@ -2,7 +2,6 @@
  * Reading a whole chunk held in memory: `readChunk(bytes)` gives a {@link Chunk} whose blocks decode lazily.
  * This is the one path from bytes to entries: header -> footer -> metas -> blocks -> payload -> entries.
  */
-import { toInt64, MAX_INT64, MIN_INT64 } from '../binary/int64.js';
 import type { Codec } from '../compression/codec.js';
 import type { CodecRegistry } from '../compression/registry.js';
 import { defaultCodecRegistry } from '../compression/defaults.js';
@@ -11,15 +10,16 @@ import { unwrapStoredChunk, isStorageWrapped, type StorageWrapper } from '../sto
 import { decodeBlockPayload, type PayloadContext } from './block-payload.js';
 import { inspectBlock, needsRetry, nextExpectedOffset, placeBlock, type SkippedBlock } from './block-placement.js';
 import { CHECKSUM_LENGTH, CHUNK_MAGIC, footerLength, headBlockFormatFor, headBlockFormatName, type ChunkFormat } from './constants.js';
-import { LogEntry } from './entry.js';
+import type { LogEntry } from './entry.js';
 import { parseFooter, parseHeader, type BlockMeta, type ChecksumCheck, type ChunkHeader, type SectionLocation } from './layout.js';
 import { resolveLimits, type ChunkLimits } from './limits.js';
-import { lokiOrder, type Direction, type EntrySource, type HeadSource } from './loki-order.js';
+import { lokiOrder, type EntrySource, type HeadSource } from './loki-order.js';
+import { locateNameError, resolveQuery, withNormalizedNames, type EntriesQuery } from './query.js';
 import { codecForHeader, decodeSections, type MetasSection, type StructuredMetadataSection } from './sections.js';
-import { normalizeStructuredMetadata } from './structured-metadata.js';
 import { relocate } from './symbol-table.js';
 
 export type { SkippedBlock } from './block-placement.js';
+export type { EntriesQuery } from './query.js';
 
 /** Options of {@link readChunk}. */
 export interface ReadChunkOptions {
@@ -42,17 +42,6 @@ export interface ReadChunkOptions {
   fromCheckpoint?: boolean;
 }
 
-/** Options of {@link Chunk.entries}. */
-export interface EntriesQuery {
-  /** Inclusive lower bound, int64 ns (default: MinInt64). */
-  from?: bigint | number;
-  /** Exclusive upper bound, int64 ns (default: MaxInt64, so an entry at MaxInt64 is never returned, as in Loki). */
-  through?: bigint | number;
-  /** `forward` (oldest first, default) or `backward`. */
-  direction?: Direction;
-  /** Apply Loki's read-side name normalisation to structured metadata (default `false`: names as stored). */
-  normalizeNames?: boolean;
-}
 
 /** Codec byte and Loki's name for it. */
 export interface EncodingInfo {
@@ -248,24 +237,16 @@ export class Chunk {
    * @throws {LokiChunkError} while iterating, when a block cannot be decoded.
    */
   *entries(query: EntriesQuery = {}): Generator<LogEntry, void, undefined> {
-    const from = query.from === undefined ? MIN_INT64 : toInt64(query.from, 'from');
-    const through = query.through === undefined ? MAX_INT64 : toInt64(query.through, 'through');
-    const entries = lokiOrder(this.blocks, this.head, from, through, query.direction ?? 'forward');
+    const { from, through, direction, normalizeNames } = resolveQuery(query);
+    const entries = lokiOrder(this.blocks, this.head, from, through, direction);
     try {
-      if (!query.normalizeNames) {
+      if (!normalizeNames) {
         yield* entries;
         return;
       }
-      for (const entry of entries) {
-        yield entry.structuredMetadata.length === 0
-          ? entry
-          : new LogEntry(entry.timestamp, entry.lineBytes, normalizeStructuredMetadata(entry.structuredMetadata));
-      }
+      for (const entry of entries) yield withNormalizedNames(entry);
     } catch (error) {
-      // Normalising a stored name (here, or in the merge's tie-break) can fail without knowing where the name is
-      // stored: it is a symbol of the structured-metadata section.
-      if (error instanceof LokiChunkError && error.offset === undefined) throw error.at({ offset: this.structuredMetadata?.offset ?? 0 });
-      throw error;
+      throw locateNameError(error, this.structuredMetadata);
     }
   }
 }
