@@ -1,7 +1,8 @@
 /**
  * Cutting a stream of entries into chunks as Loki's ingester does (`stream.storeEntries`): before each entry, if
  * the current chunk has no space for it (`SpaceFor`), the chunk is closed and a new one started. Only one chunk is
- * held at a time: memory stays bounded by one chunk plus its head block.
+ * held at a time: memory stays bounded by one chunk plus its head block (plus, for a chunk whose blocks overlap,
+ * its decompressed entries while the close-time rebuild runs).
  */
 import { LokiChunkError } from '../errors.js';
 import type { EntryInput } from './entry-input.js';
