@@ -20,8 +20,8 @@ export interface HumanParts {
 const LABEL_WIDTH = 12;
 const lossyUtf8 = new TextDecoder('utf-8');
 
-/** The human report for one file, as lines (without newlines). */
-export function renderHuman(report: FileReport, parts: HumanParts, style: Style): string[] {
+/** The human report for one file, line by line (without newlines); entry lines are made as they are written. */
+export function* renderHuman(report: FileReport, parts: HumanParts, style: Style): Generator<string, void, undefined> {
   const lines: string[] = [style.strong(`${displayName(report.file)}: ${report.bytes === null ? 'unreadable' : `${report.bytes} bytes`}`)];
   const field = (label: string, text: string) => lines.push(`  ${style.dim(label.padEnd(LABEL_WIDTH))}${text}`);
   const chunk = report.chunk;
@@ -57,9 +57,9 @@ export function renderHuman(report: FileReport, parts: HumanParts, style: Style)
   if (report.entries) {
     const order = report.entriesInLokiOrder ? "Loki's order" : 'from the good blocks only, by time';
     field('entries', `${report.entries.length} listed, ${parts.direction}, ${order}`);
-    for (const entry of report.entries) lines.push(entryLine(entry, style));
   }
-  return lines;
+  yield* lines;
+  for (const entry of report.entries ?? []) yield entryLine(entry, style);
 }
 
 /** One problem as one line for standard error: file, offset, block, code and message. */

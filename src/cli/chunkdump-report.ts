@@ -138,11 +138,16 @@ export function refusedReport(file: string, bytes: number, problem: Problem): Fi
 export function inspectChunk(file: string, bytes: Uint8Array, options: InspectOptions): FileReport {
   const report = emptyReport(file, bytes.length);
   report.wrapped = !isRawChunk(bytes) && isStorageWrapped(bytes);
+  const read = (fromCheckpoint: boolean) => readChunk(bytes, { lenient: options.lenient, verifyChecksums: false, fromCheckpoint });
   let chunk: Chunk;
   try {
-    chunk = readChunk(bytes, { lenient: options.lenient, verifyChecksums: false, fromCheckpoint: options.checkpoint });
+    chunk = read(options.checkpoint);
   } catch (error) {
-    report.problems.push(problemOf(error));
+    const problem = problemOf(error);
+    if (!options.checkpoint && readsAsCheckpoint(() => read(true))) {
+      problem.message += ' (it reads as the chunk of a WAL checkpoint: try --checkpoint)';
+    }
+    report.problems.push(problem);
     return report;
   }
   report.chunk = chunk;
@@ -161,21 +166,30 @@ export function inspectChunk(file: string, bytes: Uint8Array, options: InspectOp
     });
     report.problems.push(error);
   }
-  const decoded: Array<readonly LogEntry[] | null> = [];
+  const goodBlocks: ChunkBlock[] = [];
   for (const block of chunk.blocks) {
-    const { report: blockReport, entries } = checkBlock(block, options);
+    const blockReport = checkBlock(block, options);
     report.blocks.push(blockReport);
-    decoded.push(blockReport.checksum.ok ? entries : null);
+    if (blockReport.checksum.ok && blockReport.error === null) goodBlocks.push(block);
     report.originalSize += blockReport.decompressedSize ?? 0;
     report.problems.push(...blockProblems(blockReport));
   }
   if (options.entries) {
-    const intact = decoded.every((entries) => entries !== null);
-    const selected = selectEntries(chunk, intact ? null : decoded, options.entries, report.problems);
+    const intact = goodBlocks.length === chunk.blocks.length;
+    const selected = selectEntries(chunk, intact ? null : goodBlocks, options.entries, report.problems);
     report.entries = selected.entries;
     report.entriesInLokiOrder = selected.lokiOrder;
   }
   return report;
+}
+
+/** Whether a chunk that failed to read is a WAL checkpoint chunk (v4 symbols stored uncompressed). */
+function readsAsCheckpoint(read: () => Chunk): boolean {
+  try {
+    return read().format === 4;
+  } catch {
+    return false;
+  }
 }
 
 function emptyReport(file: string, bytes: number | null): FileReport {
@@ -206,7 +220,7 @@ function sectionProblems(chunk: Chunk): Problem[] {
 }
 
 /** Decompresses and decodes one block, catching what fails. */
-function checkBlock(block: ChunkBlock, options: InspectOptions): { report: BlockReport; entries: readonly LogEntry[] | null } {
+function checkBlock(block: ChunkBlock, options: InspectOptions): BlockReport {
   let decompressed: Uint8Array | null = null;
   let entries: readonly LogEntry[] | null = null;
   let error: Problem | null = null;
@@ -217,7 +231,7 @@ function checkBlock(block: ChunkBlock, options: InspectOptions): { report: Block
     error = problemOf(caught, block.offset, block.index);
   }
   options.onBlockBytes?.(block, decompressed);
-  const report: BlockReport = {
+  return {
     index: block.index,
     metaIndex: block.metaIndex,
     offset: block.offset,
@@ -233,7 +247,6 @@ function checkBlock(block: ChunkBlock, options: InspectOptions): { report: Block
     sha256: options.hashes ? { compressed: sha256(block.compressedBytes()), decompressed: decompressed && sha256(decompressed) } : null,
     error,
   };
-  return { report, entries };
 }
 
 /** What is wrong with one block: its offset was recovered, its CRC fails, or it cannot be decoded. */
@@ -265,20 +278,21 @@ function checksumProblem(what: string, offset: number, checksum: ChecksumCheck, 
 
 /**
  * The entries asked for. An intact chunk is read with `Chunk.entries`, so the order is exactly Loki's (its merge
- * of overlapping blocks included). A damaged chunk is listed from its good blocks only (`decoded[i]` is `null` for
- * a bad block): entries in `[from, through)`, by time (stable, so chunk order breaks ties), reversed for backward.
+ * of overlapping blocks included). A damaged chunk (`goodBlocks` not `null`) is listed from its good blocks only:
+ * entries in `[from, through)`, by time (stable, so chunk order breaks ties), reversed for backward. Good blocks
+ * are decoded again rather than kept from the check, so checking never holds every block's entries at once.
  */
 function selectEntries(
   chunk: Chunk,
-  decoded: ReadonlyArray<readonly LogEntry[] | null> | null,
+  goodBlocks: readonly ChunkBlock[] | null,
   query: EntryQuery,
   problems: Problem[],
 ): { entries: ReportEntry[]; lokiOrder: boolean } {
   const limit = query.limit ?? Infinity;
   const entries: ReportEntry[] = [];
-  if (limit === 0) return { entries, lokiOrder: decoded === null };
+  if (limit === 0) return { entries, lokiOrder: goodBlocks === null };
   try {
-    if (decoded === null) {
+    if (goodBlocks === null) {
       const source = chunk.entries({
         from: query.from,
         through: query.through,
@@ -291,7 +305,7 @@ function selectEntries(
       }
       return { entries, lokiOrder: true };
     }
-    for (const entry of goodBlockEntries(decoded, query)) {
+    for (const entry of goodBlockEntries(goodBlocks, query)) {
       entries.push(query.normalize ? normalized(entry) : entry);
       if (entries.length >= limit) break;
     }
@@ -299,14 +313,14 @@ function selectEntries(
     // Only name normalisation fails here, on a symbol of the structured-metadata section.
     problems.push(problemOf(error, chunk.structuredMetadata?.offset ?? 0));
   }
-  return { entries, lokiOrder: decoded === null };
+  return { entries, lokiOrder: goodBlocks === null };
 }
 
 /** Entries of the good blocks in the time range, by time, in the query's direction. */
-function goodBlockEntries(decoded: ReadonlyArray<readonly LogEntry[] | null>, query: EntryQuery): LogEntry[] {
+function goodBlockEntries(goodBlocks: readonly ChunkBlock[], query: EntryQuery): LogEntry[] {
   const inRange: LogEntry[] = [];
-  for (const entries of decoded) {
-    for (const entry of entries ?? []) {
+  for (const block of goodBlocks) {
+    for (const entry of block.decode()) {
       if (query.from !== undefined && entry.timestamp < query.from) continue;
       if (query.through !== undefined && entry.timestamp >= query.through) continue;
       inRange.push(entry);

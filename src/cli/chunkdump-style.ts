@@ -37,9 +37,11 @@ export function useColor(stream: { isTTY?: boolean }, env: Record<string, string
 
 // C0 controls except tab, DEL and C1 controls: what a terminal would act on instead of printing.
 const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/g;
+const HAS_CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/;
 const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r' };
 
 /** Text with control characters escaped (`\n`, `\r`, `\x1b`, ...), so one entry stays on one line. */
 export function escapeControls(text: string): string {
+  if (!HAS_CONTROL.test(text)) return text; // The common case: no copy.
   return text.replace(CONTROL, (char) => NAMED[char] ?? `\\x${char.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }

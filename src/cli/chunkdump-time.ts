@@ -17,9 +17,16 @@ export function formatNanos(nanos: bigint): string {
     seconds -= 1n;
     fraction += NANOS_PER_SECOND;
   }
-  const whole = new Date(Number(seconds) * 1000).toISOString().slice(0, 19);
-  return `${whole}.${fraction.toString().padStart(9, '0')}Z`;
+  if (seconds !== lastSeconds) {
+    // Entries come in time order, so consecutive ones mostly share the second: format it once.
+    lastSeconds = seconds;
+    lastWhole = new Date(Number(seconds) * 1000).toISOString().slice(0, 19);
+  }
+  return `${lastWhole}.${fraction.toString().padStart(9, '0')}Z`;
 }
+
+let lastSeconds: bigint | undefined;
+let lastWhole = '';
 
 /** Largest |milliseconds| a JavaScript Date holds. */
 const MAX_DATE_MILLIS = 8.64e15;
