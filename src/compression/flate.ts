@@ -71,7 +71,9 @@ function inflateStreaming(deflated: Uint8Array, limit: number, codec: string): U
 export function inflateBounded(deflated: Uint8Array, limit: number, expectedSize: number, codec: string): Uint8Array {
   if (deflated.length === 0) throw new LokiChunkError('TRUNCATED', `${codec}: empty DEFLATE stream`, { offset: 0 });
   try {
-    if (expectedSize >= 0 && expectedSize <= limit) {
+    // The expected size comes from the input (gzip's ISIZE, a chunk's metas): trust it to size a buffer only as far
+    // as these bytes could expand.
+    if (expectedSize >= 0 && expectedSize <= limit && expectedSize <= (deflated.length / INPUT_PER_MIB + 1) * (1 << 20)) {
       // One spare byte: a result that fills the buffer means the stream is longer than expected.
       const buffer = new Uint8Array(expectedSize + 1);
       let inflated: Uint8Array | undefined;

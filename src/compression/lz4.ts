@@ -40,6 +40,8 @@ const UNCOMPRESSED_BIT = 0x80000000;
 const WRITER_FLAGS = FLAG_VERSION_1 | FLAG_INDEPENDENT_BLOCKS;
 /** Initial output guess when nothing tells the size: a typical LZ4 ratio on logs is below 4. */
 const EXPANSION_GUESS = 4;
+/** LZ4's best case: a match length byte of 255 adds 255 output bytes per input byte. */
+const MAX_EXPANSION = 256;
 
 function readUint32(data: Uint8Array, at: number): number {
   return (data[at]! | (data[at + 1]! << 8) | (data[at + 2]! << 16) | (data[at + 3]! << 24)) >>> 0;
@@ -174,7 +176,8 @@ function decompressFrames(data: Uint8Array, options: DecompressOptions): Uint8Ar
     const header = readFrameHeader(data, at, limit);
     if (!output) {
       const guess = header.contentSize >= 0 ? header.contentSize : options.sizeHint || data.length * EXPANSION_GUESS;
-      output = new OutputBuffer('lz4', limit, guess);
+      // A content size or hint is read from the input: never allocate more than these bytes could expand to.
+      output = new OutputBuffer('lz4', limit, Math.min(guess, data.length * MAX_EXPANSION));
     } else if (header.contentSize > limit - output.length) {
       throw outputLimitError('lz4', limit, at);
     }

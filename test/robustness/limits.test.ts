@@ -98,6 +98,21 @@ describe('numbers read from the input never size an allocation', () => {
     }
   });
 
+  it.each(defaultCodecRegistry().list().map((codec) => [codec.name, codec] as const))(
+    '%s: a size hint of 100 MiB for 35 bytes of output does not size the buffer',
+    (_name, codec) => {
+      const stream = codec.compress(new TextEncoder().encode('hello '.repeat(6)));
+      resetAllocationGuard(1 * MiB);
+      try {
+        codec.decompress(stream, { maxOutputSize: 128 * MiB, sizeHint: 100 * MiB });
+      } finally {
+        const exceeded = allocationGuard.exceeded;
+        resetAllocationGuard(Number.POSITIVE_INFINITY);
+        expect(exceeded?.bytes).toBeUndefined();
+      }
+    },
+  );
+
   it('a symbol count of 2^24 - 1 in a 40-byte section is refused before the table is allocated', () => {
     const parts = disassemble(SM_CHUNK);
     const section = new ByteWriter(16);
