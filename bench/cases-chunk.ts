@@ -15,6 +15,9 @@ import type { BenchCase } from './harness.js';
 /** Loki's ingester defaults, which the reference used: v4, 256 KiB blocks, 1.5 MiB target size. */
 const INGESTER_DEFAULTS = { format: 4, blockSize: 256 * 1024, targetSize: 1536 * 1024 } as const;
 
+/** Timed runs of a whole-chunk case: 5, as the reference (each run takes 0.05-2 s). */
+const WHOLE_CHUNK_RUNS = 5;
+
 /** Go's tolerance on compressed size in the issue's targets: 5%, 15% for zstd. */
 function sizeTolerance(codec: string): number {
   return codec === 'zstd' ? 0.15 : 0.05;
@@ -99,6 +102,7 @@ export function decodeCases(set: ChunkSet): BenchCase[] {
     {
       name: `chunk/decode/${suffix}`,
       work,
+      runs: WHOLE_CHUNK_RUNS,
       setup: prepare,
       run: () => decodeAll(chunks, codecs),
       ...(go ? { reference: { mbps: go.rawBlockDecodeMBps, label: 'block decode' } } : {}),
@@ -106,6 +110,7 @@ export function decodeCases(set: ChunkSet): BenchCase[] {
     {
       name: `chunk/decode-lines/${suffix}`,
       work,
+      runs: WHOLE_CHUNK_RUNS,
       setup: prepare,
       run: () => decodeAllWithLines(chunks, codecs),
       ...(go ? { reference: { mbps: go.decodeMBps, label: 'full iterator' } } : {}),
@@ -151,7 +156,7 @@ export function encodeCase(codec: string): BenchCase {
   return {
     name: `chunk/encode/${codec}`,
     work: () => ({ bytes: loadEntries().lineBytes, items: loadEntries().entries.length }),
-    runs: 5,
+    runs: WHOLE_CHUNK_RUNS,
     setup: () => {
       const chunks = oursEncoded(codec);
       const facts: Record<string, number | string> = checkDecodesEverything(chunks, `our ${codec} chunks`);

@@ -186,7 +186,7 @@ export function formatMarkdown(report: BenchReport): string {
   const env = report.environment;
   return [
     `Measured ${env.date.slice(0, 16).replace('T', ' ')} UTC on ${env.cpu} (${env.cores} cores, ${env.memoryGiB} GiB), ${env.platform}, ` +
-      `Node ${env.node}, commit ${env.commit}; median of ${report.timing.runs} runs (5 for whole-chunk encode). ` +
+      `Node ${env.node}, commit ${env.commit}; median of ${report.timing.runs} runs (5 for whole-chunk and whole-process cases). ` +
       `Go: ${report.reference.go}, GOMAXPROCS=${report.reference.gomaxprocs}, measured separately on a machine of the same kind.`,
     '',
     ...targetsTable(report),
