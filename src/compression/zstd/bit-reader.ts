@@ -20,6 +20,15 @@ export function bitsAt(source: Uint8Array, bitOffset: number, count: number): nu
   return (word >>> (bitOffset & 7)) & ((1 << count) - 1);
 }
 
+/**
+ * {@link bitsAt} through a `DataView` of the same bytes: one unaligned 32-bit load instead of four byte
+ * loads, for the hot sequence loop. The caller guarantees `bitOffset >> 3` is at least 0 and at most the
+ * view's length minus 4.
+ */
+export function viewBitsAt(view: DataView, bitOffset: number, count: number): number {
+  return (view.getUint32(bitOffset >>> 3, true) >>> (bitOffset & 7)) & ((1 << count) - 1);
+}
+
 /** Like {@link bitsAt} for up to 32 bits (offsets in large windows need more than 25). */
 export function wideBitsAt(source: Uint8Array, bitOffset: number, count: number): number {
   if (count <= 24) return bitsAt(source, bitOffset, count);

@@ -24,8 +24,8 @@ import { LiteralsState, readLiterals } from './literals.js';
 import { executeSequences, SequenceState, type OutputCursor } from './sequences.js';
 import { limitExceeded, skipSkippableFrame } from './stream.js';
 
-/** Bytes the bit readers may read past the end of a stream. */
-const READ_AHEAD = 8;
+/** Bytes the bit readers may read past the end of a stream (a 4-byte read starting at its last byte). */
+const READ_AHEAD = 3;
 
 /** What bounds the writes of the current block, to report the right error when output would cross it. */
 const enum Bound {
@@ -37,6 +37,7 @@ const enum Bound {
 /** The growing output buffer and the bounds of the block being decoded. */
 class Output implements OutputCursor {
   buffer: Uint8Array;
+  view: DataView;
   position = 0;
   frameStart = 0;
   windowSize = 0;
@@ -47,6 +48,7 @@ class Output implements OutputCursor {
 
   constructor(private readonly maxOutputSize: number) {
     this.buffer = new Uint8Array(0);
+    this.view = new DataView(this.buffer.buffer);
   }
 
   /** Sets the limits for a block that may write up to `blockLimit`, within `contentEnd` (-1: none). */
@@ -73,6 +75,7 @@ class Output implements OutputCursor {
     const grown = new Uint8Array(Math.max(end, Math.min(this.buffer.length * 2, this.maxOutputSize)));
     grown.set(this.buffer.subarray(0, this.position));
     this.buffer = grown;
+    this.view = new DataView(grown.buffer);
   }
 
   overrun(end: number, offset: number): number {
@@ -129,6 +132,7 @@ function decodeFrame(
   work: DecoderScratch,
 ): { next: number; source: Uint8Array } {
   const header = readFrameHeader(data, offset);
+  let view = new DataView(source.buffer, source.byteOffset, source.length);
   const frameStart = output.position;
   const contentEnd = header.contentSize >= 0 ? frameStart + header.contentSize : -1;
   if (contentEnd >= 0) output.reserve(contentEnd, offset);
@@ -164,11 +168,14 @@ function decodeFrame(
       const blockEnd = blockStart + size;
       if (blockEnd > data.length) throw new LokiChunkError('TRUNCATED', 'zstd stream ends inside a block', { offset: at });
       if (size === 0) throw new LokiChunkError('CORRUPT_STREAM', 'zstd compressed block is empty', { offset: at });
-      if (blockEnd + READ_AHEAD > source.length) source = padded(data);
+      if (blockEnd + READ_AHEAD > source.length) {
+        source = padded(data);
+        view = new DataView(source.buffer);
+      }
       output.prepareBlock(output.position + header.blockSizeMax, contentEnd);
-      const sequencesStart = readLiterals(source, blockStart, blockEnd, header.blockSizeMax, literals);
+      const sequencesStart = readLiterals(source, view, blockStart, blockEnd, header.blockSizeMax, literals);
       sequences.readHeader(source, sequencesStart, blockEnd);
-      executeSequences(source, blockEnd, sequences, literals, output);
+      executeSequences(source, view, blockEnd, sequences, literals, output);
       at = blockEnd;
     } else {
       throw new LokiChunkError('CORRUPT_STREAM', 'zstd block has the reserved type 3', { offset: at });

@@ -22,6 +22,8 @@ export class FseTable {
   readonly baseline = new Uint16Array(MAX_TABLE_SIZE);
   readonly value = new Uint32Array(MAX_TABLE_SIZE);
   readonly extraBits = new Uint8Array(MAX_TABLE_SIZE);
+  /** Per state, packed for the sequence loop: `extraBits | nbBits << 8 | baseline << 16`. */
+  readonly packed = new Uint32Array(MAX_TABLE_SIZE);
 }
 
 /** Normalized counts as read from a stream: `counts[0, symbolCount)`, -1 meaning "less than 1". */

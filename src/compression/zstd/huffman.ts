@@ -130,11 +130,13 @@ function buildHuffmanTable(weightCount: number, table: HuffmanTable, offset: num
 }
 
 /**
- * Decodes one backward Huffman stream `source[start, end)` into `output[outStart, outEnd)`.
+ * Decodes one backward Huffman stream `source[start, end)` (`view` sees the same bytes) into
+ * `output[outStart, outEnd)`.
  * @throws {LokiChunkError} `CORRUPT_STREAM` unless the stream is consumed exactly.
  */
 function decodeStream(
   source: Uint8Array,
+  view: DataView,
   start: number,
   end: number,
   table: HuffmanTable,
@@ -151,9 +153,7 @@ function decodeStream(
   // The table index is the next maxBits bits; bits below the stream start only pad the last lookups.
   while (out < outEnd && position >= streamStart) {
     const at = position - maxBits;
-    const byte = at >> 3;
-    const window = (source[byte]! | (source[byte + 1]! << 8) | (source[byte + 2]! << 16)) >>> (at & 7);
-    const entry = entries[window & mask]!;
+    const entry = entries[(view.getUint32(at >> 3, true) >>> (at & 7)) & mask]!;
     output[out++] = entry;
     position -= entry >>> 8;
   }
@@ -163,11 +163,13 @@ function decodeStream(
 }
 
 /**
- * Decodes `regeneratedSize` literals from 1 or 4 Huffman streams in `source[start, end)` into `output`.
+ * Decodes `regeneratedSize` literals from 1 or 4 Huffman streams in `source[start, end)` (`view` sees the
+ * same bytes) into `output`.
  * @throws {LokiChunkError} `CORRUPT_STREAM` for a malformed jump table or stream.
  */
 export function decodeHuffmanLiterals(
   source: Uint8Array,
+  view: DataView,
   start: number,
   end: number,
   fourStreams: boolean,
@@ -176,7 +178,7 @@ export function decodeHuffmanLiterals(
   regeneratedSize: number,
 ): void {
   if (!fourStreams) {
-    decodeStream(source, start, end, table, output, 0, regeneratedSize);
+    decodeStream(source, view, start, end, table, output, 0, regeneratedSize);
     return;
   }
   if (end - start < 10 || regeneratedSize < 6) throw corrupt('4-stream literals are too small', start);
@@ -189,8 +191,8 @@ export function decodeHuffmanLiterals(
   const start4 = start3 + size3;
   if (start4 >= end) throw corrupt('literals jump table points past the streams', start);
   const segment = (regeneratedSize + 3) >>> 2;
-  decodeStream(source, start1, start2, table, output, 0, segment);
-  decodeStream(source, start2, start3, table, output, segment, 2 * segment);
-  decodeStream(source, start3, start4, table, output, 2 * segment, 3 * segment);
-  decodeStream(source, start4, end, table, output, 3 * segment, regeneratedSize);
+  decodeStream(source, view, start1, start2, table, output, 0, segment);
+  decodeStream(source, view, start2, start3, table, output, segment, 2 * segment);
+  decodeStream(source, view, start3, start4, table, output, 2 * segment, 3 * segment);
+  decodeStream(source, view, start4, end, table, output, 3 * segment, regeneratedSize);
 }

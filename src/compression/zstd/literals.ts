@@ -10,15 +10,35 @@ import { decodeHuffmanLiterals, HuffmanTable, readHuffmanTable } from './huffman
 export class LiteralsState {
   /** Either the compressed input (raw literals are used in place) or {@link buffer}. */
   source: Uint8Array;
+  /** A view of `source`, for 4-byte copies. */
+  view: DataView;
   start = 0;
   length = 0;
   /** Decoded literals of Huffman and RLE sections. */
   readonly buffer = new Uint8Array(MAX_BLOCK_SIZE);
+  private readonly bufferView = new DataView(this.buffer.buffer);
   /** The latest Huffman tree of the frame, for treeless sections; `maxBits` is 0 when there is none. */
   readonly huffman = new HuffmanTable();
 
   constructor() {
     this.source = this.buffer;
+    this.view = this.bufferView;
+  }
+
+  /** Points at decoded literals in {@link buffer}. */
+  useBuffer(length: number): void {
+    this.source = this.buffer;
+    this.view = this.bufferView;
+    this.start = 0;
+    this.length = length;
+  }
+
+  /** Points at raw literals inside the compressed input, seen through `view`. */
+  useInput(source: Uint8Array, view: DataView, start: number, length: number): void {
+    this.source = source;
+    this.view = view;
+    this.start = start;
+    this.length = length;
   }
 }
 
@@ -31,12 +51,13 @@ function corrupt(message: string, offset: number): LokiChunkError {
 }
 
 /**
- * Reads the literals section starting at `source[start]` of a block ending at `blockEnd` into `state`;
- * returns the offset of the sequences section.
+ * Reads the literals section starting at `source[start]` (`view` sees the same bytes) of a block ending at
+ * `blockEnd` into `state`; returns the offset of the sequences section.
  * @throws {LokiChunkError} `CORRUPT_STREAM` for a malformed section.
  */
 export function readLiterals(
   source: Uint8Array,
+  view: DataView,
   start: number,
   blockEnd: number,
   blockSizeMax: number,
@@ -62,16 +83,12 @@ export function readLiterals(
     if (size > blockSizeMax) throw corrupt('literals are larger than a block', start);
     if (type === RAW) {
       if (contentStart + size > blockEnd) throw corrupt('raw literals overrun their block', start);
-      state.source = source;
-      state.start = contentStart;
-      state.length = size;
+      state.useInput(source, view, contentStart, size);
       return contentStart + size;
     }
     if (contentStart >= blockEnd) throw corrupt('RLE literals overrun their block', start);
     state.buffer.fill(source[contentStart]!, 0, size);
-    state.source = state.buffer;
-    state.start = 0;
-    state.length = size;
+    state.useBuffer(size);
     return contentStart + 1;
   }
 
@@ -106,6 +123,7 @@ export function readLiterals(
   }
   decodeHuffmanLiterals(
     source,
+    view,
     streamsStart,
     contentEnd,
     sizeFormat !== 0,
@@ -113,8 +131,6 @@ export function readLiterals(
     state.buffer,
     regeneratedSize,
   );
-  state.source = state.buffer;
-  state.start = 0;
-  state.length = regeneratedSize;
+  state.useBuffer(regeneratedSize);
   return contentEnd;
 }

@@ -4,7 +4,7 @@
  * into the output buffer.
  */
 import { LokiChunkError } from '../../errors.js';
-import { backwardStreamEnd, bitsAt, wideBitsAt } from './bit-reader.js';
+import { backwardStreamEnd, viewBitsAt, wideBitsAt } from './bit-reader.js';
 import { buildFseTable, buildRleTable, FseTable, newNormalizedCounts, readNormalizedCounts } from './fse.js';
 import type { LiteralsState } from './literals.js';
 
@@ -71,6 +71,7 @@ function attachCodeValues(table: FseTable, kind: SymbolKind): void {
       table.value[state] = 2 ** code;
       table.extraBits[state] = code;
     }
+    table.packed[state] = table.extraBits[state]! | (table.nbBits[state]! << 8) | (table.baseline[state]! << 16);
   }
 }
 
@@ -180,6 +181,8 @@ export class SequenceState {
 /** The output of a frame being decoded: one buffer, written from `position`. */
 export interface OutputCursor {
   buffer: Uint8Array;
+  /** A view of `buffer`, for 4-byte copies. */
+  view: DataView;
   position: number;
   /** Where this frame's output starts in `buffer` (matches cannot reach before it). */
   frameStart: number;
@@ -188,7 +191,7 @@ export interface OutputCursor {
   /** Writes must stay below this; a write that would cross it calls `overrun`. */
   writeLimit: number;
   /**
-   * Called when output must reach `end`, beyond `writeLimit`: grows `buffer` and returns the new limit, or
+   * Called when output must reach `end`, beyond `writeLimit`: grows `buffer` (and `view`) and returns the new limit, or
    * raises the error (block too large, more than the declared content size, or `maxOutputSize`).
    */
   overrun(end: number, offset: number): number;
@@ -201,16 +204,20 @@ export interface OutputCursor {
  */
 export function executeSequences(
   source: Uint8Array,
+  view: DataView,
   streamEnd: number,
   state: SequenceState,
   literals: LiteralsState,
   output: OutputCursor,
 ): void {
   let buffer = output.buffer;
+  let outView = output.view;
   let writeLimit = output.writeLimit;
   const frameStart = output.frameStart;
   const windowSize = output.windowSize;
   const litSource = literals.source;
+  const litView = literals.view;
+  const litLimit = litSource.length;
   let litPosition = literals.start;
   const litEnd = literals.start + literals.length;
   let out = output.position;
@@ -222,49 +229,49 @@ export function executeSequences(
     const ofTable = state.current[SymbolKind.Offset]!;
     const mlTable = state.current[SymbolKind.MatchLength]!;
     const llValue = llTable.value;
-    const llExtra = llTable.extraBits;
-    const llBits = llTable.nbBits;
-    const llBase = llTable.baseline;
+    const llPacked = llTable.packed;
     const ofValue = ofTable.value;
-    const ofExtra = ofTable.extraBits;
-    const ofBits = ofTable.nbBits;
-    const ofBase = ofTable.baseline;
+    const ofPacked = ofTable.packed;
     const mlValue = mlTable.value;
-    const mlExtra = mlTable.extraBits;
-    const mlBits = mlTable.nbBits;
-    const mlBase = mlTable.baseline;
+    const mlPacked = mlTable.packed;
     const startBit = streamStart * 8;
     let position = backwardStreamEnd(source, streamStart, streamEnd, 'sequences');
     position -= llTable.accuracyLog + ofTable.accuracyLog + mlTable.accuracyLog;
     if (position < startBit) throw corrupt('sequences bitstream is too short', streamStart);
-    let llState = bitsAt(source, position + ofTable.accuracyLog + mlTable.accuracyLog, llTable.accuracyLog);
-    let ofState = bitsAt(source, position + mlTable.accuracyLog, ofTable.accuracyLog);
-    let mlState = bitsAt(source, position, mlTable.accuracyLog);
+    let llState = viewBitsAt(view, position + ofTable.accuracyLog + mlTable.accuracyLog, llTable.accuracyLog);
+    let ofState = viewBitsAt(view, position + mlTable.accuracyLog, ofTable.accuracyLog);
+    let mlState = viewBitsAt(view, position, mlTable.accuracyLog);
     let rep1 = state.rep1;
     let rep2 = state.rep2;
     let rep3 = state.rep3;
 
     for (let left = count; left > 0; left--) {
-      const offsetBits = ofExtra[ofState]!;
+      // Each packed entry: extra bits (low byte), state bits (next byte), next-state baseline (high half).
+      const ofEntry = ofPacked[ofState]!;
+      const mlEntry = mlPacked[mlState]!;
+      const llEntry = llPacked[llState]!;
+      const offsetBits = ofEntry & 0xff;
       position -= offsetBits;
-      const offsetValue = ofValue[ofState]! + wideBitsAt(source, position, offsetBits);
-      const mlCount = mlExtra[mlState]!;
-      position -= mlCount;
-      const matchLength = mlValue[mlState]! + bitsAt(source, position, mlCount);
-      const llCount = llExtra[llState]!;
-      position -= llCount;
-      const literalLength = llValue[llState]! + bitsAt(source, position, llCount);
+      const offsetValue =
+        ofValue[ofState]! +
+        (offsetBits <= 24 ? viewBitsAt(view, position, offsetBits) : wideBitsAt(source, position, offsetBits));
+      const mlBits = mlEntry & 0xff;
+      position -= mlBits;
+      const matchLength = mlValue[mlState]! + viewBitsAt(view, position, mlBits);
+      const llBits = llEntry & 0xff;
+      position -= llBits;
+      const literalLength = llValue[llState]! + viewBitsAt(view, position, llBits);
       if (position < startBit) throw corrupt('sequences bitstream is too short', streamStart);
       if (left > 1) {
-        let bits = llBits[llState]!;
+        let bits = (llEntry >>> 8) & 0xff;
         position -= bits;
-        llState = llBase[llState]! + bitsAt(source, position, bits);
-        bits = mlBits[mlState]!;
+        llState = (llEntry >>> 16) + viewBitsAt(view, position, bits);
+        bits = (mlEntry >>> 8) & 0xff;
         position -= bits;
-        mlState = mlBase[mlState]! + bitsAt(source, position, bits);
-        bits = ofBits[ofState]!;
+        mlState = (mlEntry >>> 16) + viewBitsAt(view, position, bits);
+        bits = (ofEntry >>> 8) & 0xff;
         position -= bits;
-        ofState = ofBase[ofState]! + bitsAt(source, position, bits);
+        ofState = (ofEntry >>> 16) + viewBitsAt(view, position, bits);
         if (position < startBit) throw corrupt('sequences bitstream is too short', streamStart);
       }
 
@@ -289,12 +296,23 @@ export function executeSequences(
       }
 
       if (litPosition + literalLength > litEnd) throw corrupt('sequences use more literals than the block has', streamStart);
-      if (out + literalLength + matchLength > writeLimit) {
+      const sequenceEnd = out + literalLength + matchLength;
+      if (sequenceEnd > writeLimit) {
         output.position = out;
-        writeLimit = output.overrun(out + literalLength + matchLength, streamStart);
+        writeLimit = output.overrun(sequenceEnd, streamStart);
         buffer = output.buffer;
+        outView = output.view;
       }
-      if (literalLength < 16) {
+      // Short copies go 4 bytes at a time, the first 8 (literals) or 16 (matches) unconditionally, when the
+      // buffer has room to overshoot: the excess lies where the next copy writes.
+      const roomy = sequenceEnd + 32 <= buffer.length;
+      if (literalLength <= 32 && roomy && litPosition + literalLength + 8 <= litLimit) {
+        outView.setUint32(out, litView.getUint32(litPosition, true), true);
+        outView.setUint32(out + 4, litView.getUint32(litPosition + 4, true), true);
+        for (let i = 8; i < literalLength; i += 4) {
+          outView.setUint32(out + i, litView.getUint32(litPosition + i, true), true);
+        }
+      } else if (literalLength < 16) {
         for (let i = 0; i < literalLength; i++) buffer[out + i] = litSource[litPosition + i]!;
       } else {
         buffer.set(litSource.subarray(litPosition, litPosition + literalLength), out);
@@ -306,7 +324,14 @@ export function executeSequences(
         throw corrupt(`match offset ${offset} reaches before the window`, streamStart);
       }
       const from = out - offset;
-      if (matchLength < 16 || (offset < 16 && offset < matchLength)) {
+      if (offset >= 4 && matchLength <= 64 && roomy) {
+        // Each 4-byte read ends at least 4 bytes behind the write, so overlapping matches copy correctly.
+        outView.setUint32(out, outView.getUint32(from, true), true);
+        outView.setUint32(out + 4, outView.getUint32(from + 4, true), true);
+        outView.setUint32(out + 8, outView.getUint32(from + 8, true), true);
+        outView.setUint32(out + 12, outView.getUint32(from + 12, true), true);
+        for (let i = 16; i < matchLength; i += 4) outView.setUint32(out + i, outView.getUint32(from + i, true), true);
+      } else if (matchLength < 16 || (offset < 16 && offset < matchLength)) {
         for (let i = 0; i < matchLength; i++) buffer[out + i] = buffer[from + i]!;
       } else if (offset >= matchLength) {
         buffer.copyWithin(out, from, from + matchLength);
