@@ -16,6 +16,20 @@ export {
 } from './compression/codec.js';
 export { CodecRegistry, type RegisterOptions } from './compression/registry.js';
 export {
+  BUILTIN_CODECS,
+  createCodecRegistry,
+  defaultCodecRegistry,
+  noneCodec,
+  gzipCodec,
+  flateCodec,
+  lz4Codec64k,
+  lz4Codec256k,
+  lz4Codec1M,
+  lz4Codec4M,
+  snappyCodec,
+  zstdCodec,
+} from './compression/index.js';
+export {
   readChunk,
   isRawChunk,
   Chunk,
@@ -26,6 +40,13 @@ export {
   type EncodingInfo,
 } from './chunk/chunk.js';
 export { readCheckpoint, decodeHeadBlock, type HeadBlock } from './chunk/checkpoint.js';
+export { openChunk, OpenedChunk, DEFAULT_COALESCE_BYTES, type OpenChunkOptions } from './chunk/open-chunk.js';
+export type { MetasSection, StructuredMetadataSection } from './chunk/sections.js';
+export { sliceSource, type ByteSource, type ByteSourceStats, type MeteredByteSource } from './io/byte-source.js';
+export { bytesSource } from './io/bytes-source.js';
+export { blobSource } from './io/blob-source.js';
+export { httpSource, type HttpSourceOptions, type HttpByteSource } from './io/http-source.js';
+export { entriesToReadableStream, type ReadableStreamOptions } from './io/web-streams.js';
 export {
   salvageChunk,
   type SalvageOptions,
@@ -50,7 +71,7 @@ export {
   queryStructuredMetadata,
   type StructuredMetadataPair,
 } from './chunk/structured-metadata.js';
-export { isStorageWrapped, unwrapStoredChunk, type StorageWrapper } from './storage/wrapper.js';
+export { isStorageWrapped, unwrapStoredChunk, type StorageWrapper, type StorageWrapperHeader } from './storage/wrapper.js';
 export type { EntryInput, StructuredMetadataInput } from './chunk/entry-input.js';
 export {
   ChunkWriter,

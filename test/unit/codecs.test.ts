@@ -3,8 +3,7 @@
  * readers must accept, and agreement with independent implementations (node:zlib, lz4js, snappyjs).
  */
 import fc from 'fast-check';
-import lz4js from 'lz4js';
-import snappyjs from 'snappyjs';
+import { createRequire } from 'node:module';
 import { deflateRawSync, gunzipSync, gzipSync, inflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { crc32c } from '../../src/checksum/crc32c.js';
@@ -18,6 +17,11 @@ import { compressLz4Block } from '../../src/compression/lz4-block.js';
 import { noneCodec } from '../../src/compression/none.js';
 import { maskedCrc32c, snappyCodec } from '../../src/compression/snappy.js';
 import { isLokiChunkError, type LokiChunkErrorCode } from '../../src/errors.js';
+
+// Independent implementations to cross-check against (untyped CommonJS packages).
+const require = createRequire(import.meta.url);
+const lz4js = require('lz4js') as { compress(data: Uint8Array): ArrayLike<number>; decompress(data: Uint8Array): ArrayLike<number> };
+const snappyjs = require('snappyjs') as { compress(data: Uint8Array): ArrayLike<number>; uncompress(data: Uint8Array): ArrayLike<number> };
 
 const unlimited = { maxOutputSize: 1 << 30 };
 const ourCodecs: Codec[] = [noneCodec, gzipCodec, flateCodec, lz4Codec64k, lz4Codec256k, lz4Codec1M, lz4Codec4M, snappyCodec];
@@ -161,7 +165,7 @@ describe('gzip', () => {
     const member = Uint8Array.from([...header, headerCrc & 0xff, headerCrc >> 8, ...body, ...trailer]);
     expect(same(gzipCodec.decompress(member, unlimited), data)).toBe(true);
     const badHeaderCrc = member.slice();
-    badHeaderCrc[header.length] ^= 1;
+    badHeaderCrc[header.length]! ^= 1;
     expectCode(() => gzipCodec.decompress(badHeaderCrc, unlimited), 'CHECKSUM_MISMATCH');
     // Several members, as Go's multistream reader reads them.
     const second = logText(3000, 9);
@@ -173,10 +177,10 @@ describe('gzip', () => {
   it('verifies the CRC-32 and ISIZE that fflate ignores', () => {
     const compressed = gzipCodec.compress(logText(5000));
     const badCrc = compressed.slice();
-    badCrc[badCrc.length - 8] ^= 0x40;
+    badCrc[badCrc.length - 8]! ^= 0x40;
     expectCode(() => gzipCodec.decompress(badCrc, unlimited), 'CHECKSUM_MISMATCH');
     const badSize = compressed.slice();
-    badSize[badSize.length - 4] ^= 0x01;
+    badSize[badSize.length - 4]! ^= 0x01;
     expectCode(() => gzipCodec.decompress(badSize, unlimited), 'CORRUPT_STREAM');
     // Trailing bytes move the trailer: refused, as Go's reader refuses a bad next member.
     expectCode(() => gzipCodec.decompress(Uint8Array.from([...compressed, 0, 0]), unlimited), 'CORRUPT_STREAM');
@@ -303,7 +307,7 @@ describe('lz4 frames', () => {
     const blockChecksumAt = 7 + 4 + stored.length;
     frame.set(u32(xxh32(data)), blockChecksumAt);
     expect(same(lz4Codec64k.decompress(frame, unlimited), data)).toBe(true);
-    frame[blockChecksumAt] ^= 1;
+    frame[blockChecksumAt]! ^= 1;
     expectCode(() => lz4Codec64k.decompress(frame, unlimited), 'CHECKSUM_MISMATCH');
   });
 
@@ -324,7 +328,7 @@ describe('lz4 frames', () => {
     badMagic[0] = 0x05;
     expectCode(() => lz4Codec64k.decompress(badMagic, unlimited), 'CORRUPT_STREAM');
     const badHeaderChecksum = good.slice();
-    badHeaderChecksum[6] ^= 1;
+    badHeaderChecksum[6]! ^= 1;
     expectCode(() => lz4Codec64k.decompress(badHeaderChecksum, unlimited), 'CHECKSUM_MISMATCH');
     const tooBig = lz4Frame({ blockCode: 4, blocks: [{ stored: new Uint8Array(65537), uncompressed: true }] });
     expectCode(() => lz4Codec64k.decompress(tooBig, unlimited), 'CORRUPT_STREAM');
@@ -382,7 +386,7 @@ describe('snappy frames', () => {
     expectCode(() => snappyCodec.decompress(Uint8Array.from([...STREAM_ID, ...snappyChunk(0x02, [])]), unlimited), 'CORRUPT_STREAM');
     expectCode(() => snappyCodec.decompress(snappyCodec.compress(data).subarray(10), unlimited), 'CORRUPT_STREAM');
     const badCrc = snappyCodec.compress(data);
-    badCrc[14] ^= 1;
+    badCrc[14]! ^= 1;
     expectCode(() => snappyCodec.decompress(badCrc, unlimited), 'CHECKSUM_MISMATCH');
     const big = new Uint8Array(65537);
     const oversized = Uint8Array.from([...STREAM_ID, ...snappyChunk(0x01, [...u32(maskedCrc32c(big)), ...big])]);
