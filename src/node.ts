@@ -3,3 +3,4 @@
  * main entry point, which this module re-exports.
  */
 export * from './index.js';
+export { fileSource, type FileByteSource } from './io/node/file-source.js';
