@@ -20,8 +20,13 @@ export interface HumanParts {
 const LABEL_WIDTH = 12;
 const lossyUtf8 = new TextDecoder('utf-8');
 
-/** The human report for one file, line by line (without newlines); entry lines are made as they are written. */
-export function* renderHuman(report: FileReport, parts: HumanParts, style: Style): Generator<string, void, undefined> {
+/** The human report for one file, as lines (without newlines). */
+export function renderHuman(report: FileReport, parts: HumanParts, style: Style): string[] {
+  return [...humanLines(report, parts, style)];
+}
+
+/** {@link renderHuman} line by line, so the CLI makes each entry's line only as it writes it. */
+export function* humanLines(report: FileReport, parts: HumanParts, style: Style): Generator<string, void, undefined> {
   const lines: string[] = [style.strong(`${displayName(report.file)}: ${report.bytes === null ? 'unreadable' : `${report.bytes} bytes`}`)];
   const field = (label: string, text: string) => lines.push(`  ${style.dim(label.padEnd(LABEL_WIDTH))}${text}`);
   const chunk = report.chunk;

@@ -18,7 +18,7 @@ export interface JSONParts {
   skipped: boolean;
 }
 
-/** The JSON line for one file (without the newline); `entries` is last so it can be long without reordering. */
+/** The JSON line for one file (without the newline). */
 export function reportToJSONLine(report: FileReport, parts: JSONParts): string {
   return JSON.stringify(reportToJSON(report, parts));
 }

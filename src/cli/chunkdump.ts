@@ -8,7 +8,7 @@ import { basename, join } from 'node:path';
 import { version } from '../../package.json';
 import { DEFAULT_LIMITS, type ChunkBlock } from '../index.js';
 import { HELP, UsageError, parseSettings, type Settings } from './chunkdump-args.js';
-import { problemLine, renderHuman } from './chunkdump-human.js';
+import { humanLines, problemLine } from './chunkdump-human.js';
 import { reportToJSONLine } from './chunkdump-json.js';
 import { LineWriter, exitQuietlyOnClosedPipe } from './chunkdump-output.js';
 import { inspectChunk, refusedReport, unreadableReport, type FileReport, type Problem } from './chunkdump-report.js';
@@ -45,7 +45,7 @@ async function main(argv: string[]): Promise<number> {
     } else {
       if (position > 0) await out.line('');
       const parts = { blocks: settings.blocks, symbols: settings.symbols, direction: settings.entries?.direction ?? 'forward' };
-      for (const line of renderHuman(report, parts, style)) await out.line(line);
+      for (const line of humanLines(report, parts, style)) await out.line(line);
     }
     // Standard output first, so each file's problems follow its report on a terminal.
     await out.flush();

@@ -182,6 +182,26 @@ describe('damaged chunks: exit 1, every problem on one line, everything readable
     files.forEach((file, index) => expect(lines[index]!.startsWith(`chunkdump: ${file}: offset `)).toBe(true));
   });
 
+  it('a storage-wrapped object: chunk offsets come with the file offset; a broken wrapper header is BAD_WRAPPER', () => {
+    const wrapped = golden('wrapped-v4-snappy');
+    const bytes = goldenBytes(wrapped.wrapped!.file);
+    const block = wrapped.blocks[0]!;
+    const dataOffset = wrapped.wrapped!.dataOffset;
+    const flipped = damaged('flip-wrapped.chunk', withByteFlipped(bytes, dataOffset + block.offset + 10));
+    const header = damaged('bad-header.chunk', withByteFlipped(bytes, 30));
+    const { result, objects } = dumpJSON([flipped, header]);
+    expect(result.status).toBe(1);
+    expect(objects[0]!.wrapper.userID).toBe('goldlab-tenant');
+    expect(objects[0]!.blocks[0].checksum.ok).toBe(false);
+    expect(objects[1]!.errors).toEqual([expect.objectContaining({ code: 'BAD_WRAPPER', offset: 4 })]);
+    const lines = result.stderr.split('\n').filter(Boolean);
+    expect(lines[0]).toBe(
+      `chunkdump: ${flipped}: chunk offset ${block.offset} (file offset ${dataOffset + block.offset}), block 0: CHECKSUM_MISMATCH: ` +
+        `block 0 at offset ${block.offset}: stored CRC-32C ${block.storedChecksum}, computed ${objects[0]!.blocks[0].checksum.computed}`,
+    );
+    expect(lines.at(-1)).toMatch(new RegExp(`^chunkdump: ${header}: offset 4: BAD_WRAPPER: `));
+  });
+
   it('the human report of a damaged chunk says BAD with the computed checksum, and DAMAGED', () => {
     const block = NONE.blocks[0]!;
     const file = damaged('flip-human.chunk', withByteFlipped(goldenBytes('matrix-v4-none.chunk'), block.offset + 30));
@@ -264,6 +284,13 @@ describe('usage and I/O errors: exit 2', () => {
     expect(lines[0]).toMatch(message as RegExp);
     expect(lines[0]!.startsWith('chunkdump: ')).toBe(true);
     expect(lines[1]).toBe("Try 'chunkdump --help'.");
+  });
+
+  it('no file while standard input is a terminal', () => {
+    if (spawnSync('script', ['--version']).status !== 0) return;
+    const result = spawnSync('script', ['-qec', `"${process.execPath}" "${cli.path}"`, '/dev/null'], { cwd: ROOT, encoding: 'utf8' });
+    expect(result.status).toBe(2);
+    expect(result.stdout).toContain('chunkdump: no file given (use "-" to read a chunk from standard input)');
   });
 
   it('a missing file and a directory are I/O errors; the other files are still dumped', () => {
