@@ -12,12 +12,17 @@ export const allocationGuard = {
   ceiling: Number.POSITIVE_INFINITY,
   /** The first allocation above the ceiling since the last {@link resetAllocationGuard}, if any. */
   exceeded: null as null | { bytes: number; type: string; stack: string },
+  /** The largest single allocation since the last reset (its stack is taken only when tracking). */
+  largest: { bytes: 0, type: '', stack: '' } as { bytes: number; type: string; stack: string },
+  /** Record the stack of each new largest allocation (costly; the fuzz worker turns it on). */
+  trackLargest: false as boolean,
 };
 
 /** Arms the guard for the next input. */
 export function resetAllocationGuard(ceiling: number): void {
   allocationGuard.ceiling = ceiling;
   allocationGuard.exceeded = null;
+  allocationGuard.largest = { bytes: 0, type: '', stack: '' };
 }
 
 function guard(name: string, bytesPerElement: number): void {
@@ -28,6 +33,10 @@ function guard(name: string, bytesPerElement: number): void {
       const first = args[0];
       if (typeof first === 'number') {
         const bytes = first * bytesPerElement;
+        // Small allocations are never interesting: skip the bookkeeping (and the stack) for them.
+        if (bytes > allocationGuard.largest.bytes && bytes >= 64 * 1024) {
+          allocationGuard.largest = { bytes, type: name, stack: allocationGuard.trackLargest ? (new Error().stack ?? '') : '' };
+        }
         if (bytes > allocationGuard.ceiling) {
           allocationGuard.exceeded ??= { bytes, type: name, stack: new Error().stack ?? '' };
           throw new RangeError(`fuzz allocation guard: ${name} of ${bytes} bytes exceeds ${allocationGuard.ceiling}`);

@@ -69,6 +69,18 @@ const KNOWN_CODES = new Set([
 /** Violations raised where the library would swallow them (inside a codec call), collected per input. */
 let pending: Violation[] = [];
 
+/**
+ * What the checked codecs produced since {@link resetOutputRecord}: the largest output, counting the limit as
+ * produced when a codec stopped at it. Allocations beyond about twice this (plus a multiple of the input) were
+ * sized by a number read from the input.
+ */
+export const outputRecord = { largest: 0 };
+
+/** Starts a new record for the next input. */
+export function resetOutputRecord(): void {
+  outputRecord.largest = 0;
+}
+
 function describe(error: unknown): string {
   if (error instanceof Error) return `${error.name}: ${error.message}\n${(error.stack ?? '').split('\n').slice(1, 6).join('\n')}`;
   return String(error);
@@ -123,6 +135,9 @@ function checkingCodec(codec: Codec): Codec {
       try {
         output = codec.decompress(data, options);
       } catch (error) {
+        if (error instanceof LokiChunkError && error.code === 'LIMIT_EXCEEDED') {
+          outputRecord.largest = Math.max(outputRecord.largest, options.maxOutputSize);
+        }
         try {
           expectOurError(error, { what: `${codec.name}.decompress`, inputLength: data.length });
         } catch (violation) {
@@ -135,6 +150,7 @@ function checkingCodec(codec: Codec): Codec {
         pending.push(violation);
         throw violation;
       }
+      outputRecord.largest = Math.max(outputRecord.largest, output.length);
       return output;
     },
   };
@@ -150,7 +166,7 @@ export function checkingCodecs(): CodecRegistry {
 /** Limits small enough that fuzz inputs reach them. */
 export const TIGHT_LIMITS: Readonly<ChunkLimits> = Object.freeze({
   maxChunkSize: 4 * 1024 * 1024,
-  maxDecompressedBlockSize: 1024 * 1024,
+  maxDecompressedBlockSize: 4 * 1024 * 1024,
   maxLineLength: 256 * 1024,
   maxEntriesPerBlock: 4096,
   maxSymbols: 4096,

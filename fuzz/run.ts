@@ -20,7 +20,10 @@ import { FUZZ_FIXTURES_DIR, loadFailure, saveFailure } from './artifacts.js';
 import { loadCorpus } from './corpus.js';
 import { DEFAULT_LIMITS } from '../src/chunk/limits.js';
 import { readChunk } from '../src/chunk/chunk.js';
-import { Violation, TIGHT_LIMITS } from './oracle.js';
+import { Violation, TIGHT_LIMITS, outputRecord, resetOutputRecord } from './oracle.js';
+
+/** Targets whose decompression all goes through the oracle's checking codecs (so their output is recorded). */
+const OUTPUT_CHECKED_TARGETS = new Set(['chunk', 'wrapped', 'checkpoint', 'codec']);
 import { Rng } from './rng.js';
 import { TARGETS, targetNamed, type FuzzInput, type Target } from './targets.js';
 
@@ -45,6 +48,7 @@ function allocationCeiling(input: FuzzInput): number {
 
 function workerMain(): void {
   const port = parentPort!;
+  allocationGuard.trackLargest = true;
   const canaryBytes = loadCorpus().chunks.find((c) => c.parts && c.parts.blocks.length > 1)?.bytes;
   const canary = () => (canaryBytes ? [...readChunk(canaryBytes).entries()].map((e) => `${e.timestamp} ${e.line}`).join('\n') : '');
   const expectedCanary = canary();
@@ -52,6 +56,7 @@ function workerMain(): void {
   port.on('message', async (input: FuzzInput) => {
     const started = performance.now();
     resetAllocationGuard(allocationCeiling(input));
+    resetOutputRecord();
     let result: RunResult;
     try {
       const outcomes = await targetNamed(input.target).execute(input);
@@ -61,10 +66,22 @@ function workerMain(): void {
       else result = { ok: false, kind: 'foreign-error', message: `the oracle itself threw: ${error instanceof Error ? error.stack : String(error)}`, ms: 0 };
     }
     const exceeded = allocationGuard.exceeded;
+    const largest = allocationGuard.largest;
     resetAllocationGuard(Number.POSITIVE_INFINITY);
+    const frames = (stack: string) => stack.split('\n').slice(2, 8).join('\n');
     if (exceeded) {
-      const frames = exceeded.stack.split('\n').slice(2, 8).join('\n');
-      result = { ok: false, kind: 'limit', message: `allocation of ${exceeded.bytes} bytes (${exceeded.type}) above the ceiling for this input\n${frames}`, ms: 0 };
+      result = { ok: false, kind: 'limit', message: `allocation of ${exceeded.bytes} bytes (${exceeded.type}) above the ceiling for this input\n${frames(exceeded.stack)}`, ms: 0 };
+    } else if (result.ok && OUTPUT_CHECKED_TARGETS.has(input.target)) {
+      // Buffers may grow to twice what was produced; anything larger was sized from a number in the input.
+      const justified = 2 * outputRecord.largest + 16 * (input.data.length + (input.aux?.length ?? 0)) + 1024 * 1024;
+      if (largest.bytes > justified) {
+        result = {
+          ok: false,
+          kind: 'limit',
+          message: `allocation of ${largest.bytes} bytes (${largest.type}) although the largest output was ${outputRecord.largest} bytes\n${frames(largest.stack)}`,
+          ms: 0,
+        };
+      }
     }
     if (++count % 200 === 0 && canary() !== expectedCanary) {
       result = { ok: false, kind: 'crash', message: 'after this input the reader no longer decodes a golden chunk correctly', ms: 0 };
