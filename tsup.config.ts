@@ -7,7 +7,8 @@ export default defineConfig([
     format: ['esm', 'cjs'],
     dts: true,
     sourcemap: true,
-    clean: true,
+    // No clean here: tsup builds both configs at once, so `npm run build` empties dist/ before it starts.
+    clean: false,
     target: 'es2022',
     treeshake: true,
   },
