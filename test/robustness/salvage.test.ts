@@ -7,6 +7,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readChunk } from '../../src/chunk/chunk.js';
+import { headerLength } from '../../src/chunk/constants.js';
 import type { LogEntry } from '../../src/chunk/entry.js';
 import { salvageChunk, type SalvageResult } from '../../src/chunk/salvage.js';
 import { findCrcFrames } from '../../src/chunk/salvage-scan.js';
@@ -96,8 +97,9 @@ describe.each(multiBlock.map((golden) => [golden.name, golden] as const))('%s', 
     expect(lenient.skippedBlocks.map((skipped) => skipped.meta.metaIndex)).toEqual([damagedIndex]);
     expect(lenient.skippedBlocks[0]!.error).toMatchObject({ code: 'CHECKSUM_MISMATCH', block: damagedIndex });
     expect(keys(lenient.blocks.flatMap((block) => block.decode()))).toEqual(withoutDamaged);
-    const iterated = new Set(keys([...lenient.entries()]));
-    for (const entry of withoutDamaged) expect(iterated.has(entry)).toBe(true);
+    // Loki's iteration (time range, MaxInt64 excluded) returns some of these, and nothing from the damaged block.
+    const intact = new Set(withoutDamaged);
+    for (const entry of keys([...lenient.entries()])) expect(intact.has(entry)).toBe(true);
   });
 
   it('salvage with a damaged block: the other blocks, the damaged one reported', () => {
@@ -130,7 +132,7 @@ describe.each(multiBlock.map((golden) => [golden.name, golden] as const))('%s', 
 
   it('salvage with the header destroyed (format and codec from the options)', () => {
     const out = bytes.slice();
-    out.fill(0, 0, 6);
+    out.fill(0, 0, headerLength(chunk.format));
     const result = salvageChunk(out, { fromCheckpoint, format: chunk.format, encoding: chunk.encoding.id });
     expect(keys(result.entries)).toEqual(all);
     expect(damageKinds(result)[0]).toBe('header');
