@@ -113,7 +113,7 @@ export function sliceSource(source: ByteSource, start: number, length: number): 
   checkReadRange(source.size, start, length);
   return {
     size: length,
-    read(offset: number, count: number): Promise<Uint8Array> {
+    async read(offset: number, count: number): Promise<Uint8Array> {
       checkReadRange(length, offset, count);
       return source.read(start + offset, count);
     },
