@@ -4,7 +4,8 @@
  * raises a well-formed LokiChunkError — in strict mode, with Loki's lenient recovery, and with checksums not
  * verified (so every flipped bit of a compressed block reaches its decompressor). In strict mode a flip inside a
  * CRC-covered byte is always detected; the only flips that can go unnoticed are in the bytes no CRC covers: the
- * header (magic, version, codec byte) and the footer (section offsets and lengths).
+ * header (magic, version, codec byte) and the footer (section offsets and lengths) — and on these chunks, only in
+ * the codec byte.
  */
 import { describe, expect, it } from 'vitest';
 import { checkChunk } from '../../fuzz/oracle.js';
@@ -51,8 +52,9 @@ describe('exhaustive corruption', () => {
       }
       const coveredButUndetected = [...undetected].filter((byte) => !uncovered.has(byte));
       expect(coveredButUndetected).toEqual([]);
-      // The magic number is always checked.
-      expect([...undetected].filter((byte) => byte < 4)).toEqual([]);
+      // In fact, of the uncovered bytes only the codec byte (5) lets flips through: lz4-64k/256k/1M/4M name the
+      // same frames, and an empty stream can read as another codec's. Magic, version and footer flips are caught.
+      expect([...undetected].filter((byte) => byte !== 5 || format === 1)).toEqual([]);
     });
 
     it('every bit flip, read leniently and without verifying checksums: decoded or a well-formed error', () => {
