@@ -40,26 +40,29 @@ function concat(pieces: Uint8Array[], length: number): Uint8Array {
 }
 
 /**
- * Inflates with fflate's streaming inflater, giving it input in pieces small enough that one piece cannot
- * expand far past what is left of `limit`, and stopping as soon as the output passes it.
+ * Feeds `data` to a streaming inflater (`push`) in pieces small enough that one piece cannot expand far past
+ * `room()`, the output still allowed; the inflater's output callback enforces the limit itself.
  */
+export function feedInPieces(data: Uint8Array, push: (piece: Uint8Array, final: boolean) => void, room: () => number): void {
+  let at = 0;
+  do {
+    const size = Math.max(256, Math.min(MAX_PIECE, Math.floor((room() / (1 << 20)) * INPUT_PER_MIB)));
+    const end = Math.min(data.length, at + size);
+    push(data.subarray(at, end), end === data.length);
+    at = end;
+  } while (at < data.length);
+}
+
+/** Inflates with fflate's streaming inflater, stopping as soon as the output passes `limit`. */
 function inflateStreaming(deflated: Uint8Array, limit: number, codec: string): Uint8Array {
   const pieces: Uint8Array[] = [];
   let produced = 0;
-  let at = 0;
   const inflater = new Inflate((piece) => {
     produced += piece.length;
-    // Located at the input piece that produced the excess.
-    if (produced > limit) throw outputLimitError(codec, limit, at);
+    if (produced > limit) throw outputLimitError(codec, limit);
     if (piece.length > 0) pieces.push(piece);
   });
-  do {
-    const room = limit - produced;
-    const size = Math.max(256, Math.min(MAX_PIECE, Math.floor((room / (1 << 20)) * INPUT_PER_MIB)));
-    const end = Math.min(deflated.length, at + size);
-    inflater.push(deflated.subarray(at, end), end === deflated.length);
-    at = end;
-  } while (at < deflated.length);
+  feedInPieces(deflated, (piece, final) => inflater.push(piece, final), () => limit - produced);
   return concat(pieces, produced);
 }
 

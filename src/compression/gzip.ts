@@ -10,7 +10,7 @@ import { Gunzip } from 'fflate';
 import { crc32 } from '../checksum/crc32.js';
 import { isLokiChunkError, LokiChunkError } from '../errors.js';
 import { CodecId, type Codec, type DecompressOptions } from './codec.js';
-import { deflateRaw, inflateBounded } from './flate.js';
+import { deflateRaw, feedInPieces, inflateBounded } from './flate.js';
 import { checkedOutputLimit, outputLimitError } from './output-buffer.js';
 
 /** ID1 ID2 CM FLG MTIME(4) XFL OS, exactly as Loki's writer emits them. */
@@ -125,11 +125,7 @@ function laterMemberStarts(data: Uint8Array, limit: number): number[] {
   });
   reader.onmember = (offset) => starts.push(offset);
   try {
-    // Pieces of 16 KiB bound what one push can inflate before the limit check runs.
-    for (; at < data.length; at += 16 * 1024) {
-      const end = Math.min(data.length, at + 16 * 1024);
-      reader.push(data.subarray(at, end), end === data.length);
-    }
+    feedInPieces(data, (piece, final) => reader.push(piece, final), () => limit - produced);
   } catch (error) {
     if (isLokiChunkError(error)) throw error;
     return [];

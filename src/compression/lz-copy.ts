@@ -4,13 +4,10 @@
  *
  * Log text makes many short copies (Snappy averages ~6-byte literals and ~11-byte matches on it), where a byte
  * loop's unpredictable exit costs more than the copy. So short copies move whole 32-bit words through a
- * `DataView` and may write up to {@link COPY_OVERRUN} bytes past their end, when the output has room there: the
+ * `DataView` and may write up to 16 bytes past their end, when the output has room there: the
  * decoder overwrites those bytes with the next element, and the last elements of a buffer take the exact path.
  * This made the Snappy block decoder ~1.7x faster on log text.
  */
-
-/** How far past its end a fast copy may write (it never writes past the buffer). */
-export const COPY_OVERRUN = 16;
 
 /** A `DataView` over exactly the bytes of `bytes`. */
 export function viewOf(bytes: Uint8Array): DataView {
