@@ -87,8 +87,8 @@ function decodeAndCompare(chunks: readonly Uint8Array[], label: string): Record<
   return { chunks: chunks.length, blocks, chunkBytes: chunks.reduce((sum, bytes) => sum + bytes.length, 0) };
 }
 
-/** Decode cases for one set of chunks. */
-export function decodeCases(set: ChunkSet): BenchCase[] {
+/** Decode cases for one set of chunks; `withLines: false` leaves out the line-string variant. */
+export function decodeCases(set: ChunkSet, withLines = true): BenchCase[] {
   const go = goFigures(set.codec);
   const suffix = [set.codec, set.origin === 'go' ? 'go' : '', set.codecs?.label ?? ''].filter(Boolean).join('-');
   const codecs = set.codecs?.registry ?? defaultCodecRegistry();
@@ -116,7 +116,7 @@ export function decodeCases(set: ChunkSet): BenchCase[] {
       ...(go ? { reference: { mbps: go.decodeMBps, label: 'full iterator' } } : {}),
     },
   ];
-  return cases;
+  return withLines ? cases : cases.slice(0, 1);
 }
 
 let writerInput: EntryInput[] | undefined;
