@@ -68,17 +68,26 @@ function inflateStreaming(deflated: Uint8Array, limit: number, codec: string): U
 
 /**
  * Inflates the raw DEFLATE stream `deflated` (bytes after its final block are ignored, as Go's reader does).
- * @param expectedSize the output size if known (sizes the buffer; never trusted as the answer), else -1
+ * @param expectedSize the output size if known or guessed (sizes the first buffer; never trusted), else -1
+ * @param sizeIsExact `expectedSize` is the exact size when the stream is intact (gzip's ISIZE); otherwise the
+ *   buffer gets 12.5% headroom, because a hint that falls short costs a second, streaming pass
  * @throws {LokiChunkError} `LIMIT_EXCEEDED` past `limit`, `CORRUPT_STREAM`/`TRUNCATED` for a bad stream
  */
-export function inflateBounded(deflated: Uint8Array, limit: number, expectedSize: number, codec: string): Uint8Array {
+export function inflateBounded(
+  deflated: Uint8Array,
+  limit: number,
+  expectedSize: number,
+  codec: string,
+  sizeIsExact = false,
+): Uint8Array {
   if (deflated.length === 0) throw new LokiChunkError('TRUNCATED', `${codec}: empty DEFLATE stream`, { offset: 0 });
   try {
-    // The expected size comes from the input (gzip's ISIZE, a chunk's metas): trust it to size a buffer only as far
-    // as these bytes could expand.
-    if (expectedSize >= 0 && expectedSize <= limit && expectedSize <= (deflated.length / INPUT_PER_MIB + 1) * (1 << 20)) {
-      // One spare byte: a result that fills the buffer means the stream is longer than expected.
-      const buffer = new Uint8Array(expectedSize + 1);
+    if (expectedSize >= 0) {
+      // The expected size comes from the input (gzip's ISIZE, a chunk's metas): trust it to size a buffer only
+      // as far as these bytes could expand. One byte more than allowed: a full buffer means "longer than that".
+      const wanted = sizeIsExact ? expectedSize : expectedSize + (expectedSize >>> 3) + 1024;
+      const expandable = Math.ceil((deflated.length / INPUT_PER_MIB + 1) * (1 << 20));
+      const buffer = new Uint8Array(Math.min(wanted, limit, expandable) + 1);
       let inflated: Uint8Array | undefined;
       try {
         inflated = inflateSync(deflated, { out: buffer });
@@ -113,7 +122,8 @@ function inflateError(error: unknown, codec: string, streamLength: number): Loki
 
 function decompressFlate(data: Uint8Array, options: DecompressOptions): Uint8Array {
   const limit = checkedOutputLimit(options);
-  return inflateBounded(data, limit, options.sizeHint ? options.sizeHint : -1, 'flate');
+  // Without a hint, guess from the typical DEFLATE ratio on logs (below 8); a miss costs a streaming pass.
+  return inflateBounded(data, limit, options.sizeHint ? options.sizeHint : data.length * 8, 'flate');
 }
 
 /** Loki's `flate` (codec byte 8): raw DEFLATE, as klauspost/compress/flate writes it. */

@@ -95,7 +95,7 @@ function decodeMember(data: Uint8Array, start: number, end: number, limit: numbe
   if (declaredSize > limit) throw outputLimitError('gzip', limit, trailerAt + 4);
   let inflated: Uint8Array;
   try {
-    inflated = inflateBounded(data.subarray(bodyStart, trailerAt), limit, declaredSize, 'gzip');
+    inflated = inflateBounded(data.subarray(bodyStart, trailerAt), limit, declaredSize, 'gzip', true);
   } catch (error) {
     // Offsets in the DEFLATE body are relative to it: make them relative to the gzip stream.
     throw isLokiChunkError(error) ? error.at({ offset: bodyStart + (error.offset ?? 0) }) : error;
