@@ -11,7 +11,6 @@ import {
   chooseAccuracyLog,
   costInBytes,
   distributionCost,
-  encodeSymbol,
   FseEncoder,
   flushState,
   initialState,
@@ -296,10 +295,14 @@ export class BlockEncoder {
     position = ofStream.choose(count, output, position);
     position = mlStream.choose(count, output, position);
     output[modesAt] = (llStream.mode << 6) | (ofStream.mode << 4) | (mlStream.mode << 2);
-    return this.writeSequenceBitstream(sequences, new BitWriter(output, position));
+    return this.writeSequenceBitstream(sequences, output, position);
   }
 
-  private writeSequenceBitstream(sequences: SequenceBuffer, writer: BitWriter): number {
+  /**
+   * Writes the sequences bitstream at `output[start]`; returns its end. The bit accumulator lives in
+   * locals (this loop runs once per sequence): `bits` holds `pending` (< 16) unwritten bits.
+   */
+  private writeSequenceBitstream(sequences: SequenceBuffer, output: Uint8Array, start: number): number {
     const count = sequences.count;
     const { literalLengths, matchLengths, offsetValues } = sequences;
     const llCodes = this.llCodes;
@@ -308,6 +311,18 @@ export class BlockEncoder {
     const ll = this.literalLengths.chosen;
     const of = this.offsets.chosen;
     const ml = this.matchLengths.chosen;
+    const llStates = ll.stateTable;
+    const llDeltaBits = ll.deltaNbBits;
+    const llDeltaState = ll.deltaFindState;
+    const ofStates = of.stateTable;
+    const ofDeltaBits = of.deltaNbBits;
+    const ofDeltaState = of.deltaFindState;
+    const mlStates = ml.stateTable;
+    const mlDeltaBits = ml.deltaNbBits;
+    const mlDeltaState = ml.deltaFindState;
+    let position = start;
+    let bits = 0;
+    let pending = 0;
     // The decoder reads backwards: the last sequence is written first, the first states last.
     const last = count - 1;
     let mlState = initialState(ml, mlCodes[last]!);
@@ -318,16 +333,78 @@ export class BlockEncoder {
       const mlCode = mlCodes[i]!;
       const ofCode = ofCodes[i]!;
       if (i < last) {
-        ofState = encodeSymbol(of, writer, ofState, ofCode);
-        mlState = encodeSymbol(ml, writer, mlState, mlCode);
-        llState = encodeSymbol(ll, writer, llState, llCode);
+        // FSE transitions: emit the low bits of each state, then move to the state of this code.
+        let stateBits = (ofState + ofDeltaBits[ofCode]!) >> 16;
+        bits |= (ofState & ((1 << stateBits) - 1)) << pending;
+        pending += stateBits;
+        ofState = ofStates[(ofState >> stateBits) + ofDeltaState[ofCode]!]!;
+        stateBits = (mlState + mlDeltaBits[mlCode]!) >> 16;
+        if (pending + stateBits > 31) {
+          output[position++] = bits;
+          output[position++] = bits >>> 8;
+          bits >>>= 16;
+          pending -= 16;
+        }
+        bits |= (mlState & ((1 << stateBits) - 1)) << pending;
+        pending += stateBits;
+        mlState = mlStates[(mlState >> stateBits) + mlDeltaState[mlCode]!]!;
+        stateBits = (llState + llDeltaBits[llCode]!) >> 16;
+        if (pending + stateBits > 31) {
+          output[position++] = bits;
+          output[position++] = bits >>> 8;
+          bits >>>= 16;
+          pending -= 16;
+        }
+        bits |= (llState & ((1 << stateBits) - 1)) << pending;
+        pending += stateBits;
+        llState = llStates[(llState >> stateBits) + llDeltaState[llCode]!]!;
+        if (pending >= 16) {
+          output[position++] = bits;
+          output[position++] = bits >>> 8;
+          bits >>>= 16;
+          pending -= 16;
+        }
       }
-      writer.add(literalLengths[i]! - LITERAL_LENGTH_BASE[llCode]!, LITERAL_LENGTH_BITS[llCode]!);
-      writer.add(matchLengths[i]! - MATCH_LENGTH_BASE[mlCode]!, MATCH_LENGTH_BITS[mlCode]!);
-      const offsetExtra = offsetValues[i]! - ((1 << ofCode) >>> 0);
-      if (ofCode <= 16) writer.add(offsetExtra, ofCode);
-      else writer.addWide(offsetExtra, ofCode);
+      // Extra bits: literal length, match length (at most 16 each), then offset (up to 31, in halves).
+      let extraBits = LITERAL_LENGTH_BITS[llCode]!;
+      bits |= (literalLengths[i]! - LITERAL_LENGTH_BASE[llCode]!) << pending;
+      pending += extraBits;
+      if (pending >= 16) {
+        output[position++] = bits;
+        output[position++] = bits >>> 8;
+        bits >>>= 16;
+        pending -= 16;
+      }
+      extraBits = MATCH_LENGTH_BITS[mlCode]!;
+      bits |= (matchLengths[i]! - MATCH_LENGTH_BASE[mlCode]!) << pending;
+      pending += extraBits;
+      if (pending >= 16) {
+        output[position++] = bits;
+        output[position++] = bits >>> 8;
+        bits >>>= 16;
+        pending -= 16;
+      }
+      let offsetExtra = offsetValues[i]! - ((1 << ofCode) >>> 0);
+      let offsetBits = ofCode;
+      if (offsetBits > 16) {
+        bits |= (offsetExtra & 0xffff) << pending;
+        output[position++] = bits;
+        output[position++] = bits >>> 8;
+        bits >>>= 16;
+        offsetExtra = Math.floor(offsetExtra / 0x10000);
+        offsetBits -= 16;
+      }
+      bits |= offsetExtra << pending;
+      pending += offsetBits;
+      if (pending >= 16) {
+        output[position++] = bits;
+        output[position++] = bits >>> 8;
+        bits >>>= 16;
+        pending -= 16;
+      }
     }
+    const writer = new BitWriter(output, position);
+    writer.add(bits, pending);
     flushState(ml, writer, mlState);
     flushState(of, writer, ofState);
     flushState(ll, writer, llState);

@@ -228,7 +228,10 @@ export function writeHuffmanDescription(encoder: HuffmanEncoder, output: Uint8Ar
   return at + directSize;
 }
 
-/** Writes `literals[start, end)` as one backward Huffman stream at `output[at]`; returns the end. */
+/**
+ * Writes `literals[start, end)` as one backward Huffman stream at `output[at]`; returns the end. The bit
+ * accumulator lives in locals (this loop runs once per literal): `bits` holds `pending` (< 16) bits.
+ */
 function writeStream(
   literals: Uint8Array,
   start: number,
@@ -237,14 +240,25 @@ function writeStream(
   output: Uint8Array,
   at: number,
 ): number {
-  const writer = new BitWriter(output, at);
   const codes = encoder.codes;
   const lengths = encoder.lengths;
+  let position = at;
+  let bits = 0;
+  let pending = 0;
   // The decoder reads backwards, so the first literal is written last.
   for (let i = end - 1; i >= start; i--) {
     const symbol = literals[i]!;
-    writer.add(codes[symbol]!, lengths[symbol]!);
+    bits |= codes[symbol]! << pending;
+    pending += lengths[symbol]!;
+    if (pending >= 16) {
+      output[position++] = bits;
+      output[position++] = bits >>> 8;
+      bits >>>= 16;
+      pending -= 16;
+    }
   }
+  const writer = new BitWriter(output, position);
+  writer.add(bits, pending);
   return writer.close();
 }
 

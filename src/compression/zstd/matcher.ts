@@ -20,14 +20,10 @@ export interface MatcherSettings {
 
 const MAX_BASE = 0x7fffffff - (1 << 26);
 
-function read32(data: Uint8Array, at: number): number {
-  return data[at]! | (data[at + 1]! << 8) | (data[at + 2]! << 16) | (data[at + 3]! << 24);
-}
-
-/** Number of equal bytes at `a` and `b`, comparing up to `limit` (exclusive) for `a`. */
-function matchLength(data: Uint8Array, a: number, b: number, limit: number): number {
+/** Number of equal bytes at `a` and `b` (`view` sees `data`), comparing up to `limit` (exclusive) for `a`. */
+function matchLength(data: Uint8Array, view: DataView, a: number, b: number, limit: number): number {
   const start = a;
-  while (a + 4 <= limit && read32(data, a) === read32(data, b)) {
+  while (a + 4 <= limit && view.getUint32(a, true) === view.getUint32(b, true)) {
     a += 4;
     b += 4;
   }
@@ -79,6 +75,7 @@ export class Matcher {
     repeats: RepeatOffsets,
   ): void {
     sequences.reset();
+    const view = new DataView(input.buffer, input.byteOffset, input.length);
     const longTable = this.longTable;
     const shortTable = this.shortTable;
     const longShift = this.longShift;
@@ -99,8 +96,8 @@ export class Matcher {
     if (position === 0) position = 1;
 
     while (position < searchEnd) {
-      const low = read32(input, position);
-      const high = read32(input, position + 4);
+      const low = view.getUint32(position, true);
+      const high = view.getUint32(position + 4, true);
       const longHash = Math.imul(Math.imul(high, 0x2127599b) ^ low, 0x9e3779b1) >>> longShift;
       const shortHash = Math.imul(Math.imul(input[position + 4]!, 0x85ebca6b) ^ low, 0x9e3779b1) >>> shortShift;
       const longCandidate = longTable[longHash]!;
@@ -112,34 +109,34 @@ export class Matcher {
       let reference: number;
       let length: number;
       const repeatFrom = position + 1 - repeats.rep1;
-      if (repeatFrom >= windowStart && read32(input, repeatFrom) === read32(input, position + 1)) {
+      if (repeatFrom >= windowStart && view.getUint32(repeatFrom, true) === view.getUint32(position + 1, true)) {
         // The most recent offset continues one byte later: the cheapest match there is.
         matchStart = position + 1;
         reference = repeatFrom;
-        length = 4 + matchLength(input, matchStart + 4, reference + 4, end);
-      } else if (longCandidate >= lowest && read32(input, longCandidate - base) === low && read32(input, longCandidate - base + 4) === high) {
+        length = 4 + matchLength(input, view, matchStart + 4, reference + 4, end);
+      } else if (longCandidate >= lowest && view.getUint32(longCandidate - base, true) === low && view.getUint32(longCandidate - base + 4, true) === high) {
         matchStart = position;
         reference = longCandidate - base;
-        length = 8 + matchLength(input, position + 8, reference + 8, end);
-      } else if (shortCandidate >= lowest && read32(input, shortCandidate - base) === low) {
+        length = 8 + matchLength(input, view, position + 8, reference + 8, end);
+      } else if (shortCandidate >= lowest && view.getUint32(shortCandidate - base, true) === low) {
         // A short match; a long one starting at the next byte is better when there is one.
-        const nextLow = read32(input, position + 1);
-        const nextHigh = read32(input, position + 5);
+        const nextLow = view.getUint32(position + 1, true);
+        const nextHigh = view.getUint32(position + 5, true);
         const nextHash = Math.imul(Math.imul(nextHigh, 0x2127599b) ^ nextLow, 0x9e3779b1) >>> longShift;
         const nextCandidate = longTable[nextHash]!;
         longTable[nextHash] = base + position + 1;
         if (
           nextCandidate >= lowest &&
-          read32(input, nextCandidate - base) === nextLow &&
-          read32(input, nextCandidate - base + 4) === nextHigh
+          view.getUint32(nextCandidate - base, true) === nextLow &&
+          view.getUint32(nextCandidate - base + 4, true) === nextHigh
         ) {
           matchStart = position + 1;
           reference = nextCandidate - base;
-          length = 8 + matchLength(input, matchStart + 8, reference + 8, end);
+          length = 8 + matchLength(input, view, matchStart + 8, reference + 8, end);
         } else {
           matchStart = position;
           reference = shortCandidate - base;
-          length = 4 + matchLength(input, position + 4, reference + 4, end);
+          length = 4 + matchLength(input, view, position + 4, reference + 4, end);
         }
       } else {
         position += ((position - anchor) >> skipShift) + 1;
@@ -165,26 +162,26 @@ export class Matcher {
       if (position < searchEnd) {
         // Index a few positions inside the match so later data can refer to it.
         const inside = matchStart + 2;
-        const insideLow = read32(input, inside);
-        longTable[Math.imul(Math.imul(read32(input, inside + 4), 0x2127599b) ^ insideLow, 0x9e3779b1) >>> longShift] = base + inside;
+        const insideLow = view.getUint32(inside, true);
+        longTable[Math.imul(Math.imul(view.getUint32(inside + 4, true), 0x2127599b) ^ insideLow, 0x9e3779b1) >>> longShift] = base + inside;
         shortTable[Math.imul(Math.imul(input[inside + 4]!, 0x85ebca6b) ^ insideLow, 0x9e3779b1) >>> shortShift] = base + inside;
         const before = position - 2;
-        const beforeLow = read32(input, before);
-        longTable[Math.imul(Math.imul(read32(input, before + 4), 0x2127599b) ^ beforeLow, 0x9e3779b1) >>> longShift] = base + before;
-        shortTable[Math.imul(Math.imul(input[position + 3]!, 0x85ebca6b) ^ read32(input, position - 1), 0x9e3779b1) >>> shortShift] =
+        const beforeLow = view.getUint32(before, true);
+        longTable[Math.imul(Math.imul(view.getUint32(before + 4, true), 0x2127599b) ^ beforeLow, 0x9e3779b1) >>> longShift] = base + before;
+        shortTable[Math.imul(Math.imul(input[position + 3]!, 0x85ebca6b) ^ view.getUint32(position - 1, true), 0x9e3779b1) >>> shortShift] =
           base + position - 1;
 
         // Immediately repeated second offset (a field that alternates between two earlier lines).
         while (position < searchEnd) {
           const repeatFrom2 = position - repeats.rep2;
-          if (repeatFrom2 < windowStart || read32(input, repeatFrom2) !== read32(input, position)) break;
-          length = 4 + matchLength(input, position + 4, repeatFrom2 + 4, end);
+          if (repeatFrom2 < windowStart || view.getUint32(repeatFrom2, true) !== view.getUint32(position, true)) break;
+          length = 4 + matchLength(input, view, position + 4, repeatFrom2 + 4, end);
           literalLengths[sequenceCount] = 0;
           matchLengths[sequenceCount] = length;
           offsetValues[sequenceCount] = repeats.code(0, position - repeatFrom2);
           sequenceCount++;
-          const repeatLow = read32(input, position);
-          longTable[Math.imul(Math.imul(read32(input, position + 4), 0x2127599b) ^ repeatLow, 0x9e3779b1) >>> longShift] = base + position;
+          const repeatLow = view.getUint32(position, true);
+          longTable[Math.imul(Math.imul(view.getUint32(position + 4, true), 0x2127599b) ^ repeatLow, 0x9e3779b1) >>> longShift] = base + position;
           shortTable[Math.imul(Math.imul(input[position + 4]!, 0x85ebca6b) ^ repeatLow, 0x9e3779b1) >>> shortShift] = base + position;
           position += length;
           anchor = position;
