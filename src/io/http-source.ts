@@ -162,8 +162,10 @@ class HttpSource extends BaseByteSource implements HttpByteSource {
   private async request(method: 'GET' | 'HEAD', range: string | null, offset: number): Promise<Response> {
     const headers = new Headers(this.options.headers);
     if (range !== null) headers.set('Range', range);
+    // Called unbound: a browser's fetch throws "Illegal invocation" when called as a method of another object.
+    const fetchFunction = this.fetchFunction;
     try {
-      return await this.fetchFunction(this.url, { method, headers, signal: this.options.signal });
+      return await fetchFunction(this.url, { method, headers, signal: this.options.signal });
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       throw new LokiChunkError('IO_ERROR', `${method} ${this.shownUrl}${range ? ` (${range})` : ''} failed: ${reason}`, { offset, cause: error });

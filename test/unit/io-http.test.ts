@@ -112,14 +112,17 @@ describe('a server that honours Range', () => {
     const head = await httpSource(url('ranges', name), { probe: 'head' });
     expect(head).toMatchObject({ size: bytes.length, requests: 1, bytesRead: 0 });
     let calls = 0;
-    const counted: typeof fetch = (input, init) => {
+    const receivers: unknown[] = [];
+    const counted = function (this: unknown, input: Parameters<typeof fetch>[0], init?: RequestInit) {
       calls++;
+      receivers.push(this); // A browser's fetch refuses to be called as a method of another object.
       return fetch(input, init);
     };
     const known = await httpSource(new URL(url('ranges', name)), { size: bytes.length, fetch: counted });
     expect(known).toMatchObject({ size: bytes.length, requests: 0 });
     expect([...(await known.read(0, 4))]).toEqual([...bytes.subarray(0, 4)]);
     expect(calls).toBe(1);
+    expect(receivers).toEqual([undefined]);
   });
 
   it('a storage-wrapped object: the wrapper header read by range, then the chunk', async () => {
