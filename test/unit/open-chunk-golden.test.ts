@@ -47,7 +47,7 @@ function queriesFor(chunk: Chunk): EntriesQuery[] {
   let state = 12345;
   const pick = () => points[(state = (state * 1103515245 + 12345) >>> 0) % points.length]!;
   const queries: EntriesQuery[] = [];
-  for (let i = 0; i < 6; i++) {
+  for (let i = 0; i < 4; i++) {
     const [a, b] = [pick(), pick()];
     const range = a <= b ? { from: a, through: b } : { from: b, through: a };
     queries.push({ ...range, direction: 'forward' }, { ...range, direction: 'backward' });
