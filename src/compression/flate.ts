@@ -43,12 +43,16 @@ function concat(pieces: Uint8Array[], length: number): Uint8Array {
  * Feeds `data` to a streaming inflater (`push`) in pieces small enough that one piece cannot expand far past
  * `room()`, the output still allowed; the inflater's output callback enforces the limit itself.
  */
-export function feedInPieces(data: Uint8Array, push: (piece: Uint8Array, final: boolean) => void, room: () => number): void {
+export function feedInPieces(
+  data: Uint8Array,
+  push: (piece: Uint8Array, final: boolean, pieceStart: number) => void,
+  room: () => number,
+): void {
   let at = 0;
   do {
     const size = Math.max(256, Math.min(MAX_PIECE, Math.floor((room() / (1 << 20)) * INPUT_PER_MIB)));
     const end = Math.min(data.length, at + size);
-    push(data.subarray(at, end), end === data.length);
+    push(data.subarray(at, end), end === data.length, at);
     at = end;
   } while (at < data.length);
 }
@@ -57,12 +61,18 @@ export function feedInPieces(data: Uint8Array, push: (piece: Uint8Array, final: 
 function inflateStreaming(deflated: Uint8Array, limit: number, codec: string): Uint8Array {
   const pieces: Uint8Array[] = [];
   let produced = 0;
+  let pieceAt = 0;
   const inflater = new Inflate((piece) => {
     produced += piece.length;
-    if (produced > limit) throw outputLimitError(codec, limit);
+    // Located at the input piece that produced the excess.
+    if (produced > limit) throw outputLimitError(codec, limit, pieceAt);
     if (piece.length > 0) pieces.push(piece);
   });
-  feedInPieces(deflated, (piece, final) => inflater.push(piece, final), () => limit - produced);
+  const push = (piece: Uint8Array, final: boolean, pieceStart: number): void => {
+    pieceAt = pieceStart;
+    inflater.push(piece, final);
+  };
+  feedInPieces(deflated, push, () => limit - produced);
   return concat(pieces, produced);
 }
 
@@ -86,7 +96,7 @@ export function inflateBounded(
       // The expected size comes from the input (gzip's ISIZE, a chunk's metas): trust it to size a buffer only
       // as far as these bytes could expand. One byte more than allowed: a full buffer means "longer than that".
       const wanted = sizeIsExact ? expectedSize : expectedSize + (expectedSize >>> 3) + 1024;
-      const expandable = Math.ceil((deflated.length / INPUT_PER_MIB + 1) * (1 << 20));
+      const expandable = Math.ceil((deflated.length * (1 << 20)) / INPUT_PER_MIB) + 1024;
       const buffer = new Uint8Array(Math.min(wanted, limit, expandable) + 1);
       let inflated: Uint8Array | undefined;
       try {

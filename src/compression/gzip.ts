@@ -125,7 +125,11 @@ function laterMemberStarts(data: Uint8Array, limit: number): number[] {
   });
   reader.onmember = (offset) => starts.push(offset);
   try {
-    feedInPieces(data, (piece, final) => reader.push(piece, final), () => limit - produced);
+    const push = (piece: Uint8Array, final: boolean, pieceStart: number): void => {
+      at = pieceStart;
+      reader.push(piece, final);
+    };
+    feedInPieces(data, push, () => limit - produced);
   } catch (error) {
     if (isLokiChunkError(error)) throw error;
     return [];
