@@ -22,26 +22,36 @@ export function decodeSymbolTable(
     throw new LokiChunkError('LIMIT_EXCEEDED', `chunk claims ${count} symbols (maxSymbols ${limits.maxSymbols})`, { offset });
   }
   let table: ByteReader;
+  const streamOffset = head.offset;
   if (codec === null) {
     table = head;
   } else {
-    const streamOffset = head.offset;
     let decompressed: Uint8Array;
     try {
       decompressed = codec.decompress(section.subarray(head.pos), { maxOutputSize: limits.maxDecompressedBlockSize });
     } catch (error) {
       throw relocate(error, streamOffset, 'structured-metadata symbols');
     }
-    table = new ByteReader(decompressed, 0, decompressed.length, streamOffset);
+    // Positions in the decompressed table (errors are re-raised at the stream's offset below).
+    table = new ByteReader(decompressed, 0, decompressed.length, 0);
   }
   // Every symbol takes at least its one-byte length: a larger count is a lie, refused before allocating.
   if (count > table.remaining) {
     throw new LokiChunkError('TRUNCATED', `symbol table claims ${count} symbols but holds ${table.remaining} bytes`, { offset });
   }
   const symbols = new Array<string>(count);
-  for (let i = 0; i < count; i++) {
-    const length = table.uvarint('symbol length');
-    symbols[i] = utf8.decode(table.take(length, 'symbol'));
+  try {
+    for (let i = 0; i < count; i++) {
+      const length = table.uvarint('symbol length');
+      symbols[i] = utf8.decode(table.take(length, 'symbol'));
+    }
+  } catch (error) {
+    // Uncompressed, positions in the table are positions in the chunk; compressed, only the stream's start is.
+    if (codec === null || codec.id === 0 || !(error instanceof LokiChunkError)) throw error;
+    throw new LokiChunkError(error.code, `structured-metadata symbols at offset ${streamOffset}: ${error.message} (in the decompressed table)`, {
+      offset: streamOffset,
+      cause: error,
+    });
   }
   return symbols;
 }
