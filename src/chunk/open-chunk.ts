@@ -307,6 +307,8 @@ export class OpenedChunk {
     if (resolved === undefined) {
       resolved = this.resolveUncached(metaIndex, fetcher);
       this.placements.set(metaIndex, resolved);
+      // A failed read is not a verdict on the block: let a later query try again.
+      resolved.catch(() => this.placements.delete(metaIndex));
     }
     return resolved;
   }

@@ -294,3 +294,21 @@ describe('the stream of an opened chunk', () => {
     expect(source.requests - before).toBeLessThanOrEqual(2);
   });
 });
+
+describe('a source that fails once', () => {
+  it('lenient reading retries a block whose read failed, in the next query', async () => {
+    const bytes = goldenBytes('matrix-v4-none.chunk');
+    const chunk = readChunk(bytes, { lenient: true });
+    const inner = bytesSource(bytes);
+    const target = chunk.blocks[4]!;
+    let failures = 1;
+    const flaky: ByteSource = {
+      size: bytes.length,
+      read: (offset, length) => (offset === target.offset && failures-- > 0 ? Promise.reject(new Error('connection reset')) : inner.read(offset, length)),
+    };
+    const opened = await openChunk(flaky, { lenient: true, coalesceBytes: 0 });
+    const query: EntriesQuery = { from: target.mint, through: target.maxt };
+    await expect(collect(opened.entries(query))).rejects.toMatchObject({ code: 'IO_ERROR' });
+    expect(await collect(opened.entries(query))).toEqual([...chunk.entries(query)].map(key));
+  });
+});
