@@ -12,6 +12,9 @@ import { readCheckpoint } from '../src/chunk/checkpoint.js';
 import type { LogEntry } from '../src/chunk/entry.js';
 import { resolveLimits, type ChunkLimits } from '../src/chunk/limits.js';
 import { salvageChunk } from '../src/chunk/salvage.js';
+import { openChunk, type OpenedChunk } from '../src/chunk/open-chunk.js';
+import { bytesSource } from '../src/io/bytes-source.js';
+import type { ByteSource } from '../src/io/byte-source.js';
 import { ChunkWriter } from '../src/chunk/writer.js';
 import { LokiChunkError } from '../src/errors.js';
 import { inspectChunk, type Problem } from '../src/cli/chunkdump-report.js';
@@ -74,11 +77,24 @@ let pending: Violation[] = [];
  * produced when a codec stopped at it. Allocations beyond about twice this (plus a multiple of the input) were
  * sized by a number read from the input.
  */
-export const outputRecord = { largest: 0 };
+export const outputRecord = { largest: 0, justified: 0 };
+
+/** DEFLATE's best ratio (~1032:1): what any codec call may reasonably size a buffer by, per input byte. */
+const MAX_TRUSTED_EXPANSION = 1100;
 
 /** Starts a new record for the next input. */
 export function resetOutputRecord(): void {
   outputRecord.largest = 0;
+  outputRecord.justified = 0;
+}
+
+/**
+ * Records one codec call: it may allocate twice what it produced (geometric growth) plus what its input could
+ * expand to at DEFLATE's ratio; beyond that, a buffer was sized by a number the input claims.
+ */
+function recordOutput(produced: number, inputLength: number): void {
+  outputRecord.largest = Math.max(outputRecord.largest, produced);
+  outputRecord.justified = Math.max(outputRecord.justified, 2 * produced + MAX_TRUSTED_EXPANSION * inputLength);
 }
 
 function describe(error: unknown): string {
@@ -135,9 +151,8 @@ function checkingCodec(codec: Codec): Codec {
       try {
         output = codec.decompress(data, options);
       } catch (error) {
-        if (error instanceof LokiChunkError && error.code === 'LIMIT_EXCEEDED') {
-          outputRecord.largest = Math.max(outputRecord.largest, options.maxOutputSize);
-        }
+        // A codec stopped at the limit may have allocated up to it.
+        recordOutput(error instanceof LokiChunkError && error.code === 'LIMIT_EXCEEDED' ? options.maxOutputSize : 0, data.length);
         try {
           expectOurError(error, { what: `${codec.name}.decompress`, inputLength: data.length });
         } catch (violation) {
@@ -150,7 +165,7 @@ function checkingCodec(codec: Codec): Codec {
         pending.push(violation);
         throw violation;
       }
-      outputRecord.largest = Math.max(outputRecord.largest, output.length);
+      recordOutput(output.length, data.length);
       return output;
     },
   };
@@ -492,4 +507,105 @@ export function checkChunkdump(bytes: Uint8Array, options: ChunkdumpCheckOptions
     foreign('reportToJSONLine', error);
   }
   return report.problems.length === 0 ? ['valid'] : [...new Set(report.problems.map((problem) => problem.code))];
+}
+
+/** How a lying byte source misbehaves on its `lieAt`-th read (0-based). */
+export type SourceLie = 'short' | 'long' | 'throw' | 'not-bytes' | 'reject-string' | 'none';
+
+/** A source over `bytes` that tells the truth except on one read. */
+function lyingSource(bytes: Uint8Array, lie: SourceLie, lieAt: number): ByteSource {
+  let reads = 0;
+  return {
+    size: bytes.length,
+    async read(offset: number, length: number): Promise<Uint8Array> {
+      const honest = bytes.slice(offset, offset + length);
+      if (reads++ !== lieAt) return honest;
+      switch (lie) {
+        case 'short': return honest.subarray(0, Math.max(0, length - 1));
+        case 'long': return new Uint8Array(length + 7);
+        case 'throw': throw new TypeError('the storage went away');
+        case 'not-bytes': return [1, 2, 3] as unknown as Uint8Array;
+        case 'reject-string': return Promise.reject('socket hang up');
+        default: return honest;
+      }
+    },
+  };
+}
+
+/** Options of {@link checkOpenChunk}. */
+export interface OpenChunkCheckOptions extends ChunkCheckOptions {
+  /** Fetch each block on its own (`coalesceBytes: 0`) instead of coalescing. */
+  noCoalesce?: boolean;
+  lie?: SourceLie;
+  lieAt?: number;
+}
+
+async function attemptAsync<T>(context: ErrorContext, outcomes: string[], fn: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await fn();
+  } catch (error) {
+    expectOurError(error, context);
+    outcomes.push(error.code);
+    return undefined;
+  }
+}
+
+async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const item of iterable) out.push(item);
+  return out;
+}
+
+/**
+ * `openChunk` over a byte source (honest, or lying once): opening, iterating both ways (and with normalised
+ * names), every block fetched and decoded; and, from an honest source, the same entries as `readChunk` whenever
+ * `readChunk` reads the chunk.
+ */
+export async function checkOpenChunk(bytes: Uint8Array, options: OpenChunkCheckOptions = {}): Promise<string[]> {
+  pending = [];
+  const limits = resolveLimits(options.tightLimits ? TIGHT_LIMITS : undefined);
+  const readOptions: ReadChunkOptions = {
+    codecs: checkingCodecs(),
+    limits,
+    lenient: options.lenient ?? false,
+    verifyChecksums: options.verifyChecksums ?? true,
+    fromCheckpoint: options.fromCheckpoint ?? false,
+  };
+  const lie = options.lie ?? 'none';
+  const source = lie === 'none' ? bytesSource(bytes) : lyingSource(bytes, lie, options.lieAt ?? 0);
+  const outcomes: string[] = [];
+  const inputLength = bytes.length;
+  const opened: OpenedChunk | undefined = await attemptAsync({ what: 'openChunk', inputLength }, outcomes, () =>
+    openChunk(source, { ...readOptions, coalesceBytes: options.noCoalesce ? 0 : undefined }),
+  );
+  let forward: LogEntry[] | undefined;
+  if (opened) {
+    forward = await attemptAsync({ what: 'opened.entries(forward)', inputLength }, outcomes, () => collect(opened.entries()));
+    if (forward) checkEntries(forward, limits, 'opened.entries(forward)');
+    await attemptAsync({ what: 'opened.entries(backward)', inputLength }, outcomes, () => collect(opened.entries({ direction: 'backward' })));
+    await attemptAsync({ what: 'opened.entries(normalizeNames)', inputLength }, outcomes, () => collect(opened.entries({ normalizeNames: true })));
+    if (options.from !== undefined && options.through !== undefined) {
+      const range = { from: BigInt(options.from), through: BigInt(options.through) };
+      await attemptAsync({ what: 'opened.entries(range)', inputLength }, outcomes, () => collect(opened.entries(range)));
+    }
+    for (let index = 0; index < Math.min(opened.blocks.length, limits.maxBlocks); index++) {
+      const block = await attemptAsync({ what: `opened.block(${index})`, inputLength }, outcomes, () => opened.block(index));
+      if (!block) continue;
+      const entries = attempt({ what: `opened block ${index} decode()`, inputLength, block: block.index }, outcomes, () => block.decode());
+      if (entries) checkEntries(entries, limits, `opened block ${index}`);
+    }
+    if (outcomes.length === 0) outcomes.push('decoded');
+  }
+  throwPending();
+  if (lie === 'none') {
+    // Differential: whatever readChunk reads, openChunk reads the same.
+    const sink: string[] = [];
+    const chunk = attempt({ what: 'readChunk', inputLength }, sink, () => readChunk(bytes, readOptions));
+    const expected = chunk && attempt({ what: 'entries(forward)', inputLength }, sink, () => [...chunk.entries()]);
+    pending = [];
+    if (expected && (!forward || !sameEntries(expected, forward))) {
+      throw new Violation('differential', `readChunk reads ${expected.length} entries, openChunk ${forward ? `${forward.length} different ones` : 'fails'} (${outcomes.join(',')})`);
+    }
+  }
+  return outcomes;
 }

@@ -23,7 +23,7 @@ import { readChunk } from '../src/chunk/chunk.js';
 import { Violation, TIGHT_LIMITS, outputRecord, resetOutputRecord } from './oracle.js';
 
 /** Targets whose decompression all goes through the oracle's checking codecs (so their output is recorded). */
-const OUTPUT_CHECKED_TARGETS = new Set(['chunk', 'wrapped', 'checkpoint', 'codec']);
+const OUTPUT_CHECKED_TARGETS = new Set(['chunk', 'wrapped', 'checkpoint', 'codec', 'openChunk']);
 import { Rng } from './rng.js';
 import { TARGETS, targetNamed, type FuzzInput, type Target } from './targets.js';
 
@@ -72,8 +72,8 @@ function workerMain(): void {
     if (exceeded) {
       result = { ok: false, kind: 'limit', message: `allocation of ${exceeded.bytes} bytes (${exceeded.type}) above the ceiling for this input\n${frames(exceeded.stack)}`, ms: 0 };
     } else if (result.ok && OUTPUT_CHECKED_TARGETS.has(input.target)) {
-      // Buffers may grow to twice what was produced; anything larger was sized from a number in the input.
-      const justified = 2 * outputRecord.largest + 16 * (input.data.length + (input.aux?.length ?? 0)) + 1024 * 1024;
+      // What the codec calls justify (see recordOutput), or 16x the input for the reader's own structures.
+      const justified = Math.max(outputRecord.justified, 16 * (input.data.length + (input.aux?.length ?? 0))) + 1024 * 1024;
       if (largest.bytes > justified) {
         result = {
           ok: false,
@@ -230,7 +230,11 @@ function generate(seed: string, iteration: number, targets: Target[], corpus: Re
 
 /** What identifies "the same failure" while minimising: the kind and the message without its numbers. */
 function signature(result: RunResult): string {
-  return result.ok ? 'ok' : `${result.kind}:${result.message.split('\n')[0]!.replace(/\d+/g, '#').slice(0, 160)}`;
+  if (result.ok) return 'ok';
+  const [first, ...frames] = result.message.split('\n');
+  // The innermost stack frame tells apart failures with the same message (an allocation in two codecs).
+  const where = frames.find((line) => line.trim().startsWith('at '))?.trim().split(' ')[1] ?? '';
+  return `${result.kind}:${first!.replace(/\d+/g, '#').slice(0, 160)}${where ? ` @${where}` : ''}`;
 }
 
 /** Delta debugging: removes ever smaller ranges of bytes while the same failure persists. */

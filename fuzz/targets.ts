@@ -2,7 +2,7 @@
  * Fuzz targets: how each entry point's inputs are generated (from the seeded RNG and the corpus) and checked
  * (with the oracle). An input is plain data, so it can be sent to a worker, minimised, saved and replayed.
  */
-import { checkCheckpoint, checkChunk, checkChunkdump, checkCodec, checkCodecRoundTrip, checkWriterRoundTrip, TIGHT_LIMITS, type WriterSpec } from './oracle.js';
+import { checkCheckpoint, checkChunk, checkChunkdump, checkOpenChunk, checkCodec, checkCodecRoundTrip, checkWriterRoundTrip, TIGHT_LIMITS, type WriterSpec } from './oracle.js';
 import { mutateBytes, mutateChunk } from './mutators.js';
 import { registeredCodecIds, type Corpus } from './corpus.js';
 import type { Rng } from './rng.js';
@@ -210,8 +210,27 @@ const chunkdump: Target = {
   execute: (input) => checkChunkdump(input.data, input.options),
 };
 
+const LIES = ['short', 'long', 'throw', 'not-bytes', 'reject-string'] as const;
+
+const openChunkTarget: Target = {
+  name: 'openChunk',
+  weight: 4,
+  generate(rng, corpus): FuzzInput {
+    const fromWrapped = rng.chance(0.15);
+    const base = fromWrapped ? null : pickChunk(rng, corpus);
+    const data = base ? mutateChunk(rng, base, corpus).bytes : mutateBytes(rng, rng.pick(corpus.wrapped).bytes);
+    const options: FuzzInput['options'] = { ...readerOptions(rng), fromCheckpoint: base?.fromCheckpoint ?? false, noCoalesce: rng.chance(0.3) };
+    if (rng.chance(0.15)) {
+      options.lie = rng.pick(LIES);
+      options.lieAt = rng.below(4);
+    }
+    return { target: 'openChunk', data, options, mutation: fromWrapped ? 'wrapper' : options.lie ? `lie-${String(options.lie)}` : 'chunk' };
+  },
+  execute: (input) => checkOpenChunk(input.data, input.options as Parameters<typeof checkOpenChunk>[1]),
+};
+
 /** Every target, by name. */
-export const TARGETS: Target[] = [chunk, wrapped, checkpoint, codec, writer, chunkdump];
+export const TARGETS: Target[] = [chunk, wrapped, checkpoint, codec, writer, chunkdump, openChunkTarget];
 
 /** The target called `name`. */
 export function targetNamed(name: string): Target {
