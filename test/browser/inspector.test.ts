@@ -13,7 +13,7 @@ import { EntryColumns } from '../../web/src/entry-columns.js';
 import { filterEntries } from '../../web/src/entry-filter.js';
 import { formatLabels } from '../../web/src/format.js';
 import { GOLDEN_DIR, loadGoldenCases, type GoldenCase, type GoldenEntry } from '../helpers/golden-cases.js';
-import { browserTestsEnabled, openFiles, renderedRows, startInspector, summaryField, type Inspector } from './harness.js';
+import { browserTestsEnabled, openFiles, openUrl, renderedRows, startInspector, summaryField, type Inspector } from './harness.js';
 
 const BENCH_CHUNK = join(__dirname, '..', '..', 'bench', 'data', 'chunks-snappy', 'chunk-0000.chunk');
 const cases = loadGoldenCases();
@@ -42,6 +42,20 @@ async function expectFirstRows(page: Page, expected: GoldenEntry[]): Promise<voi
     if (entry.line !== undefined) expect(row.line).toBe(rowText(entry.line));
     expect(row.metadata).toBe(rowMetadata(entry));
   });
+}
+
+/** Whether `[start, end)` and `[otherStart, otherEnd)` share a byte. */
+const overlaps = (start: number, end: number, otherStart: number, otherEnd: number) => start < otherEnd && otherStart < end;
+
+/** `bytes=first-last` as `[first, last + 1)`. */
+function servedRange(header: string | null, size: number): [number, number] {
+  const match = /^bytes=(\d+)-(\d+)$/.exec(header ?? '');
+  return match ? [Number(match[1]), Number(match[2]) + 1] : [0, size];
+}
+
+async function bytesReadShown(page: Page): Promise<{ bytes: number; requests: number }> {
+  const counter = page.locator('#summary [data-field="bytes-read"] [data-bytes-read]');
+  return { bytes: Number(await counter.getAttribute('data-bytes-read')), requests: Number(await counter.getAttribute('data-requests')) };
 }
 
 async function shownEntries(page: Page): Promise<{ shown: number; total: number }> {
@@ -191,5 +205,73 @@ describe.runIf(browserTestsEnabled)('the chunk inspector page in Chromium', () =
     expect(await page.textContent('#problems')).toMatch(/BAD_MAGIC/);
     expect(await shownEntries(page)).toEqual({ shown: 0, total: 0 });
     expect(errors).toEqual([]);
+  });
+
+  it('opens a chunk by URL with range requests: the structure first, then only the blocks a time range needs', async () => {
+    const path = '/bench/chunks-snappy/chunk-0000.chunk';
+    const bytes = new Uint8Array(readFileSync(BENCH_CHUNK));
+    const chunk = readChunk(bytes);
+    const blockSpan = (index: number): [number, number] => {
+      const block = chunk.blocks[index]!;
+      return [block.offset, block.offset + block.length + 4];
+    };
+    const served = () => inspector.requests.filter((request) => request.path === path);
+    inspector.requests.length = 0;
+
+    const status = await openUrl(page, path);
+    expect(status).toMatch(/entries are fetched on request/);
+    expect(await summaryField(page, 'codec')).toBe('snappy (4)');
+    expect(await summaryField(page, 'read-mode')).toMatch(/HTTP Range requests/);
+    expect(await page.locator('#blocks tbody tr').count()).toBe(chunk.blocks.length);
+    expect(await page.locator('#blocks tbody tr[data-status="unread"]').count()).toBe(chunk.blocks.length);
+    expect(await page.textContent('#entry-count')).toMatch(/not loaded yet/);
+    // Header, footer, metas and symbols only: no request touched a block, and the page counts what was served.
+    const opening = served();
+    expect(opening.every((request) => request.status === 206)).toBe(true);
+    for (const request of opening) {
+      const [start, end] = servedRange(request.range, bytes.length);
+      chunk.blocks.forEach((_, index) => expect(overlaps(start, end, ...blockSpan(index))).toBe(false));
+    }
+    const openedBytes = opening.reduce((sum, request) => sum + request.bytes, 0);
+    expect(await bytesReadShown(page)).toEqual({ bytes: openedBytes, requests: opening.length });
+    expect(openedBytes).toBeLessThan(bytes.length / 4);
+
+    // Block 3 from the table: its time range touches no other block, so exactly its bytes are fetched.
+    const block = chunk.blocks[3]!;
+    expect(chunk.blocks.filter((other) => other.maxt >= block.mint && other.mint <= block.maxt)).toEqual([block]);
+    const expected = [...chunk.entries({ from: block.mint, through: block.maxt + 1n })];
+    inspector.requests.length = 0;
+    await page.click('#blocks tr[data-block="3"] button');
+    await page.waitForFunction((count) => document.querySelector<HTMLElement>('#entry-count')?.dataset.total === String(count), expected.length);
+    const [start, end] = blockSpan(3);
+    expect(served().map((request) => request.range)).toEqual([`bytes=${start}-${end - 1}`]);
+    expect(await bytesReadShown(page)).toEqual({ bytes: openedBytes + block.length + 4, requests: opening.length + 1 });
+    expect(await page.getAttribute('#blocks tr[data-block="3"]', 'data-status')).toBe('ok');
+    expect(await page.textContent('#blocks tr[data-block="3"]')).toContain(`${block.checksum.stored.toString(16).padStart(8, '0')} OK`);
+    expect(await page.locator('#blocks tbody tr[data-status="unread"]').count()).toBe(chunk.blocks.length - 1);
+    const rows = await renderedRows(page);
+    expect(rows.slice(0, 3).map((row) => row.ns)).toEqual(expected.slice(0, 3).map((entry) => entry.timestamp.toString()));
+    expect(errors).toEqual([]);
+  });
+
+  it('opens a storage-wrapped chunk by URL and loads all its entries', async () => {
+    const expected = cases.find((entry) => entry.case === 'wrapped-v4-snappy')!;
+    const path = `/golden/${expected.wrapped!.file}`;
+    inspector.requests.length = 0;
+    await openUrl(page, path);
+    expect(await summaryField(page, 'labels')).toBe(formatLabels(expected.wrapped!.metric));
+    await page.click('#load-entries');
+    await page.waitForFunction((count) => document.querySelector<HTMLElement>('#entry-count')?.dataset.total === String(count), expected.expected.forward.length);
+    await expectFirstRows(page, expected.expected.forward);
+    const served = inspector.requests.filter((request) => request.path === path);
+    expect((await bytesReadShown(page)).bytes).toBe(served.reduce((sum, request) => sum + request.bytes, 0));
+    expect(await page.locator('#blocks tbody tr[data-status="ok"]').count()).toBe(expected.blocks.length);
+    expect(errors).toEqual([]);
+  });
+
+  it('reports a URL that cannot be read', async () => {
+    const status = await openUrl(page, '/golden/no-such-chunk.chunk');
+    expect(status).toMatch(/Cannot open .*404/);
+    errors.length = 0; // Chromium logs the failed request itself.
   });
 });

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadGoldenCases, rawGoldenEntry, type GoldenEntry } from '../helpers/golden-cases.js';
 import { browserTestsEnabled, startInspector, type Inspector } from './harness.js';
-import type { PageCase, PageResult, ListDigest } from './page/golden-check.js';
+import type { ListDigest, PageCase, PageResult, RangeReadResult } from './page/golden-check.js';
 
 const cases = loadGoldenCases();
 
@@ -19,6 +19,7 @@ function digest(entries: GoldenEntry[]): ListDigest {
 describe.runIf(browserTestsEnabled)('the bundled library in Chromium', () => {
   let inspector: Inspector;
   let results: Map<string, PageResult>;
+  let rangeRead: RangeReadResult;
 
   beforeAll(async () => {
     inspector = await startInspector();
@@ -34,6 +35,9 @@ describe.runIf(browserTestsEnabled)('the bundled library in Chromium', () => {
       `import('./golden-check.js').then((module) => module.checkGoldenCases('/golden/', ${JSON.stringify(pageCases)}))`,
     )) as PageResult[];
     results = new Map(list.map((result) => [result.case, result]));
+    rangeRead = (await page.evaluate(
+      `import('./golden-check.js').then((module) => module.readByRanges('/golden/wrapped-v4-snappy.wrapped.chunk'))`,
+    )) as RangeReadResult;
     expect(errors).toEqual([]);
     await page.close();
   });
@@ -83,5 +87,14 @@ describe.runIf(browserTestsEnabled)('the bundled library in Chromium', () => {
     if (golden.checkpoint) {
       expect(result.checkpointForward).toEqual(digest(golden.checkpoint.expectedForwardAfterMemchunkFromCheckpoint));
     }
+  });
+
+  it("reads a storage-wrapped chunk by HTTP ranges with httpSource's default fetch (the browser's own)", () => {
+    const golden = cases.find((entry) => entry.case === 'wrapped-v4-snappy')!;
+    expect(rangeRead.error).toBeUndefined();
+    expect(rangeRead.forward).toEqual(digest(golden.expected.forward));
+    expect(rangeRead.size).toBe(golden.wrapped!.dataOffset + golden.wrapped!.dataLength);
+    expect(rangeRead.requests).toBeGreaterThan(1); // the size probe, then ranges
+    expect(rangeRead.bytesRead).toBeGreaterThan(0);
   });
 });

@@ -12,6 +12,9 @@ const STATUS_TEXT: Record<BlockStatus, string> = {
   found: 'found by scan',
 };
 
+/** Statuses the table highlights: the block's entries are lost or were not where the metas say. */
+const ATTENTION: ReadonlySet<BlockStatus> = new Set<BlockStatus>(['skipped', 'undecodable', 'moved']);
+
 /** Where a block row is identified: the metas position when there is one, else its offset. */
 export function blockKey(row: BlockRow): string {
   return row.metaIndex === null ? `@${row.offset}` : String(row.metaIndex);
@@ -38,8 +41,14 @@ export function renderBlocks(container: HTMLElement, rows: readonly BlockRow[], 
     ),
   );
   const body = rows.map((row) => {
-    const size = row.decompressedSize ?? row.uncompressedSize;
-    const sizeTitle = row.uncompressedSize === null ? null : `Loki's counter in the metas: ${formatCount(row.uncompressedSize)}`;
+    // The real size once decompressed; until then Loki's counter from the metas (line bytes + 8 per pair), marked.
+    const counter = row.uncompressedSize === null ? null : `Loki's size counter in the metas: ${formatCount(row.uncompressedSize)}`;
+    const size =
+      row.decompressedSize !== null
+        ? h('span', { title: counter }, formatCount(row.decompressedSize))
+        : row.uncompressedSize !== null
+          ? h('span', { class: 'muted', title: `${counter} (the block is not decompressed)` }, `~${formatCount(row.uncompressedSize)}`)
+          : '—';
     const checksum = row.checksum
       ? h('span', { class: row.checksum.ok ? 'ok' : 'bad', title: row.checksum.ok ? null : `computed ${formatCrc(row.checksum.computed)}` },
           `${formatCrc(row.checksum.stored)} ${row.checksum.ok ? 'OK' : 'BAD'}`)
@@ -47,7 +56,7 @@ export function renderBlocks(container: HTMLElement, rows: readonly BlockRow[], 
     const label = row.index !== null && row.index !== row.metaIndex ? `${row.metaIndex} (→${row.index})` : row.metaIndex === null ? '—' : String(row.metaIndex);
     return h(
       'tr',
-      { 'data-block': blockKey(row), 'data-status': row.status, class: row.status === 'ok' ? null : 'attention' },
+      { 'data-block': blockKey(row), 'data-status': row.status, class: ATTENTION.has(row.status) ? 'attention' : null },
       h(
         'td',
         {},
@@ -57,7 +66,7 @@ export function renderBlocks(container: HTMLElement, rows: readonly BlockRow[], 
       ),
       h('td', { class: 'num' }, formatCount(row.offset)),
       h('td', { class: 'num' }, formatCount(row.length)),
-      h('td', { class: 'num', title: sizeTitle }, size === null ? '—' : formatCount(size)),
+      h('td', { class: 'num' }, size),
       h('td', { class: 'num' }, row.entryCount === null ? '—' : formatCount(row.entryCount)),
       h('td', { class: 'time' }, time(row.mint)),
       h('td', { class: 'time' }, time(row.maxt)),

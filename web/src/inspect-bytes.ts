@@ -5,7 +5,6 @@
  */
 import {
   CodecId,
-  crc32c,
   LokiChunkError,
   readCheckpoint,
   readChunk,
@@ -17,7 +16,7 @@ import {
   type SalvageResult,
 } from '../../src/index.js';
 import { EntryColumns } from './entry-columns.js';
-import { formatCrc } from './format.js';
+import { blockChecksum, blocksChecksumLine, sectionChecksumLine, timeRangeOf } from './checks.js';
 import type { BlockRow, ChecksumLine, ChunkSummary, Inspection, Problem, ReadMode } from './inspection.js';
 
 /** Loki's reading: moved blocks are found, corrupt ones skipped; checksum mismatches reported, not raised. */
@@ -204,25 +203,11 @@ function markUndecodable(row: BlockRow, error: unknown): void {
   row.note = error instanceof Error ? error.message : String(error);
 }
 
-/** The CRC stored after a block and the one its bytes have, when both lie inside the chunk. */
-function storedAndComputed(bytes: Uint8Array, offset: number, length: number): BlockRow['checksum'] {
-  if (offset < 0 || offset + length + 4 > bytes.length) return null;
-  const stored = new DataView(bytes.buffer, bytes.byteOffset + offset + length, 4).getUint32(0);
-  const computed = crc32c(bytes.subarray(offset, offset + length));
-  return { stored, computed, ok: stored === computed };
-}
 
-function checksumLine(section: string, check: { stored: number; computed: number; ok: boolean }): ChecksumLine {
-  return {
-    section,
-    state: check.ok ? 'ok' : 'bad',
-    detail: check.ok ? formatCrc(check.stored) : `stored ${formatCrc(check.stored)} ≠ computed ${formatCrc(check.computed)}`,
-  };
-}
 
 /** The summary's checksum lines, reporting section mismatches as problems. */
 function chunkChecksums(chunk: Chunk, rows: BlockRow[], problems: Problem[]): ChecksumLine[] {
-  const lines = [checksumLine('metas', chunk.metas.checksum)];
+  const lines = [sectionChecksumLine('metas', chunk.metas.checksum)];
   if (!chunk.metas.checksum.ok) {
     problems.push({
       severity: 'error',
@@ -232,7 +217,7 @@ function chunkChecksums(chunk: Chunk, rows: BlockRow[], problems: Problem[]): Ch
     });
   }
   if (chunk.structuredMetadata) {
-    lines.push(checksumLine('structured metadata', chunk.structuredMetadata.checksum));
+    lines.push(sectionChecksumLine('structured metadata', chunk.structuredMetadata.checksum));
     if (!chunk.structuredMetadata.checksum.ok) {
       problems.push({
         severity: 'error',
@@ -246,24 +231,7 @@ function chunkChecksums(chunk: Chunk, rows: BlockRow[], problems: Problem[]): Ch
   return lines;
 }
 
-function blocksChecksumLine(rows: BlockRow[]): ChecksumLine {
-  const known = rows.filter((row) => row.checksum !== null);
-  const good = known.filter((row) => row.checksum!.ok).length;
-  const total = rows.length;
-  if (total === 0) return { section: 'blocks', state: 'ok', detail: 'no blocks' };
-  const state = good < known.length ? 'bad' : known.length < total ? 'unknown' : 'ok';
-  return { section: 'blocks', state, detail: `${good} of ${total} OK` };
-}
 
-function timeRangeOf(rows: readonly BlockRow[]): ChunkSummary['timeRange'] {
-  let range: ChunkSummary['timeRange'] = null;
-  for (const row of rows) {
-    if (row.mint === null || row.maxt === null) continue;
-    if (!range) range = { min: row.mint, max: row.maxt };
-    else range = { min: row.mint < range.min ? row.mint : range.min, max: row.maxt > range.max ? row.maxt : range.max };
-  }
-  return range;
-}
 
 /** A damaged chunk: what `salvageChunk` recovered, and the damage it found. */
 function fromSalvage(input: Uint8Array, source: string, problems: Problem[]): Inspection {
@@ -348,4 +316,10 @@ function fromSalvage(input: Uint8Array, source: string, problems: Problem[]): In
 function salvagedChunkBytes(input: Uint8Array, result: SalvageResult): Uint8Array | null {
   if (result.wrapper) return input.subarray(result.wrapper.dataOffset, result.wrapper.dataOffset + result.wrapper.dataLength);
   return result.damage.some((damage) => damage.kind === 'wrapper') ? null : input;
+}
+
+/** The CRC stored after the block at `offset` and the one its bytes have, when both lie inside `bytes`. */
+function storedAndComputed(bytes: Uint8Array, offset: number, length: number): BlockRow['checksum'] {
+  if (offset < 0 || offset + length + 4 > bytes.length) return null;
+  return blockChecksum(bytes.subarray(offset, offset + length + 4));
 }

@@ -3,7 +3,7 @@
  * ranges): the summary, one row per block, the problems found, and a way to load entries. The views render
  * these models and never touch the library's objects directly.
  */
-import type { Direction, StorageWrapper } from '../../src/index.js';
+import type { Direction, StorageWrapperHeader } from '../../src/index.js';
 import type { EntryColumns } from './entry-columns.js';
 
 /** A checksum's outcome: `unknown` when its bytes were not read (range reading) or could not be located. */
@@ -27,7 +27,9 @@ export type ReadMode =
   /** The structure was read, but a block that passed its CRC failed to decode: entries are per block. */
   | 'blocks'
   /** `salvageChunk`: the structure is damaged; blocks were found by their CRC frames. */
-  | 'salvage';
+  | 'salvage'
+  /** `openChunk` over HTTP Range requests: blocks are fetched when entries are requested. */
+  | 'ranges';
 
 /** The summary panel. */
 export interface ChunkSummary {
@@ -43,8 +45,8 @@ export interface ChunkSummary {
   codec: { id: number; name: string } | null;
   /** Loki's head block format for this chunk format. */
   headBlockFormat: { id: number; name: string } | null;
-  /** The storage wrapper's header, when the input was a stored object. */
-  wrapper: StorageWrapper | null;
+  /** The storage wrapper's header, when the input was a stored object (`externalKey` only when read whole). */
+  wrapper: (StorageWrapperHeader & { externalKey?: string }) | null;
   checksums: ChecksumLine[];
   /** Smallest mint and largest maxt of the blocks. */
   timeRange: { min: bigint; max: bigint } | null;

@@ -8,6 +8,7 @@ const READ_MODES: Record<ReadMode, string> = {
   checkpoint: 'as a WAL checkpoint',
   blocks: 'block by block (a block does not decode)',
   salvage: 'salvaged (the structure is damaged)',
+  ranges: 'by HTTP Range requests (blocks are fetched when entries are loaded)',
 };
 
 /** One `<dt>/<dd>` pair; `field` names it for tests and styling. */
@@ -58,8 +59,8 @@ export function renderSummary(container: HTMLElement, summary: ChunkSummary, sta
           { title: `from ${new Date(wrapper.from).toISOString()} through ${new Date(wrapper.through).toISOString()} (ms, as in the object key)` },
           `tenant ${wrapper.userID} · fingerprint ${wrapper.fingerprintHex}`,
         ),
-        h('br'),
-        h('code', { class: 'external-key', title: 'object key' }, wrapper.externalKey),
+        wrapper.externalKey ? h('br') : '',
+        wrapper.externalKey ? h('code', { class: 'external-key', title: 'object key' }, wrapper.externalKey) : '',
       ),
     );
   }

@@ -4,7 +4,7 @@
  * returns what Node compares with the sidecars (entry lists as SHA-256 of their sidecar JSON, so megabytes of
  * lines need not cross the DevTools protocol).
  */
-import { readCheckpoint, readChunk, type Chunk, type LogEntry } from '../../../src/index.js';
+import { httpSource, openChunk, readCheckpoint, readChunk, type Chunk, type LogEntry } from '../../../src/index.js';
 
 /** One golden case to decode. */
 export interface PageCase {
@@ -133,4 +133,29 @@ export async function checkGoldenCases(baseUrl: string, cases: PageCase[]): Prom
   const results: PageResult[] = [];
   for (const golden of cases) results.push(await checkCase(baseUrl, golden));
   return results;
+}
+
+/** What {@link readByRanges} read. */
+export interface RangeReadResult {
+  forward?: ListDigest;
+  bytesRead?: number;
+  requests?: number;
+  size?: number;
+  error?: string;
+}
+
+/**
+ * Reads a chunk by URL with the library's range reader exactly as an application would: `httpSource` with its
+ * default (the browser's own) `fetch`, then `openChunk` and every entry.
+ */
+export async function readByRanges(url: string): Promise<RangeReadResult> {
+  try {
+    const source = await httpSource(url);
+    const opened = await openChunk(source);
+    const entries: LogEntry[] = [];
+    for await (const entry of opened.entries()) entries.push(entry);
+    return { forward: await digest(entries), bytesRead: source.bytesRead, requests: source.requests, size: source.size };
+  } catch (error) {
+    return { error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
+  }
 }
