@@ -77,12 +77,12 @@ const lanes = /*#__PURE__*/ new Uint32Array(8);
 const TWO_TO_MINUS_32 = 1 / 4294967296;
 
 /**
- * High 32 bits of `value * constant` (both unsigned 32-bit) given its exact low 32 bits `low`: the double
- * product is within 2^11 of the exact one, so once the low bits are subtracted, rounding the quotient by 2^32
- * recovers the high half exactly.
+ * High 32 bits of `value * constant` (both unsigned 32-bit) given its exact low 32 bits `low`, as an int32
+ * (callers reduce sums with `>>> 0`): the double product is within 2^11 of the exact one, so once the low bits
+ * are subtracted the quotient by 2^32 is within 2^-20 of an integer, and adding 0.5 then truncating yields it.
  */
 function multiplyHigh(value: number, constant: number, low: number): number {
-  return Math.round((value * constant - low) * TWO_TO_MINUS_32);
+  return ((value * constant - low) * TWO_TO_MINUS_32 + 0.5) | 0;
 }
 
 /**
