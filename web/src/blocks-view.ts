@@ -53,7 +53,10 @@ export function renderBlocks(container: HTMLElement, rows: readonly BlockRow[], 
       ? h('span', { class: row.checksum.ok ? 'ok' : 'bad', title: row.checksum.ok ? null : `computed ${formatCrc(row.checksum.computed)}` },
           `${formatCrc(row.checksum.stored)} ${row.checksum.ok ? 'OK' : 'BAD'}`)
       : h('span', { class: 'muted' }, '—');
-    const label = row.index !== null && row.index !== row.metaIndex ? `${row.metaIndex} (→${row.index})` : row.metaIndex === null ? '—' : String(row.metaIndex);
+    // Metas position; `(→n)` when Loki's block index differs (after a skipped block); the offset when the metas
+    // do not list the block (salvage found it by scanning).
+    const label =
+      row.metaIndex === null ? `@${formatCount(row.offset)}` : row.index !== null && row.index !== row.metaIndex ? `${row.metaIndex} (→${row.index})` : String(row.metaIndex);
     return h(
       'tr',
       { 'data-block': blockKey(row), 'data-status': row.status, class: ATTENTION.has(row.status) ? 'attention' : null },

@@ -6,6 +6,7 @@
 import {
   CodecId,
   LokiChunkError,
+  isRawChunk,
   readCheckpoint,
   readChunk,
   salvageChunk,
@@ -272,7 +273,7 @@ function fromSalvage(input: Uint8Array, source: string, problems: Problem[]): In
       maxt: times.length ? times.reduce((max, time) => (time > max ? time : max)) : null,
       checksum: chunkBytes ? storedAndComputed(chunkBytes, block.offset, block.length) : null,
       status: block.foundBy === 'metas' ? 'ok' : 'found',
-      note: block.foundBy === 'metas' ? '' : 'found by scanning for CRC-32C frames',
+      note: '',
     };
   });
   const entries = new EntryColumns(result.entries);
@@ -312,10 +313,17 @@ function fromSalvage(input: Uint8Array, source: string, problems: Problem[]): In
   };
 }
 
-/** The chunk salvage worked on (its offsets are relative to it), or `null` when a broken wrapper hides it. */
+/**
+ * The chunk salvage worked on (its offsets are relative to it): inside the wrapper, or, when the wrapper is
+ * broken, from the first chunk magic after its length word (where salvage looks too); `null` when there is none.
+ */
 function salvagedChunkBytes(input: Uint8Array, result: SalvageResult): Uint8Array | null {
   if (result.wrapper) return input.subarray(result.wrapper.dataOffset, result.wrapper.dataOffset + result.wrapper.dataLength);
-  return result.damage.some((damage) => damage.kind === 'wrapper') ? null : input;
+  if (!result.damage.some((damage) => damage.kind === 'wrapper')) return input;
+  for (let start = 4; start + 4 <= input.length; start++) {
+    if (isRawChunk(input.subarray(start, start + 4))) return input.subarray(start);
+  }
+  return null;
 }
 
 /** The CRC stored after the block at `offset` and the one its bytes have, when both lie inside `bytes`. */
