@@ -131,7 +131,7 @@ function buildHuffmanTable(weightCount: number, table: HuffmanTable, offset: num
 
 /**
  * Decodes one backward Huffman stream `source[start, end)` (`view` sees the same bytes) into
- * `output[outStart, outEnd)`.
+ * `output[outStart, outEnd)`, continuing from bit `position` (the stream's end marker when `position` < 0).
  * @throws {LokiChunkError} `CORRUPT_STREAM` unless the stream is consumed exactly.
  */
 function decodeStream(
@@ -143,12 +143,13 @@ function decodeStream(
   output: Uint8Array,
   outStart: number,
   outEnd: number,
+  position = -1,
 ): void {
   const entries = table.entries;
   const maxBits = table.maxBits;
   const mask = (1 << maxBits) - 1;
   const streamStart = start * 8;
-  let position = backwardStreamEnd(source, start, end, 'literals');
+  if (position < 0) position = backwardStreamEnd(source, start, end, 'literals');
   let out = outStart;
   // The table index is the next maxBits bits; bits below the stream start only pad the last lookups.
   while (out < outEnd && position >= streamStart) {
@@ -161,6 +162,61 @@ function decodeStream(
     throw corrupt('literals Huffman stream does not match its size', start);
   }
 }
+
+/**
+ * Decodes four streams of `segment` literals (the last one `lastSize`) in one loop, one symbol from each in
+ * turn, so the four independent bit positions keep the processor busy; the first three finish alone.
+ */
+function decodeFourStreams(
+  source: Uint8Array,
+  view: DataView,
+  starts: Int32Array,
+  end: number,
+  table: HuffmanTable,
+  output: Uint8Array,
+  segment: number,
+  lastSize: number,
+): void {
+  const entries = table.entries;
+  const maxBits = table.maxBits;
+  const mask = (1 << maxBits) - 1;
+  const start1 = starts[0]! * 8;
+  const start2 = starts[1]! * 8;
+  const start3 = starts[2]! * 8;
+  const start4 = starts[3]! * 8;
+  let position1 = backwardStreamEnd(source, starts[0]!, starts[1]!, 'literals');
+  let position2 = backwardStreamEnd(source, starts[1]!, starts[2]!, 'literals');
+  let position3 = backwardStreamEnd(source, starts[2]!, starts[3]!, 'literals');
+  let position4 = backwardStreamEnd(source, starts[3]!, end, 'literals');
+  let out = 0;
+  // Stop as soon as any position passes its stream start (the OR of the differences turns negative).
+  while (out < lastSize && ((position1 - start1) | (position2 - start2) | (position3 - start3) | (position4 - start4)) >= 0) {
+    let at = position1 - maxBits;
+    let entry = entries[(view.getUint32(at >> 3, true) >>> (at & 7)) & mask]!;
+    output[out] = entry;
+    position1 -= entry >>> 8;
+    at = position2 - maxBits;
+    entry = entries[(view.getUint32(at >> 3, true) >>> (at & 7)) & mask]!;
+    output[out + segment] = entry;
+    position2 -= entry >>> 8;
+    at = position3 - maxBits;
+    entry = entries[(view.getUint32(at >> 3, true) >>> (at & 7)) & mask]!;
+    output[out + 2 * segment] = entry;
+    position3 -= entry >>> 8;
+    at = position4 - maxBits;
+    entry = entries[(view.getUint32(at >> 3, true) >>> (at & 7)) & mask]!;
+    output[out + 3 * segment] = entry;
+    position4 -= entry >>> 8;
+    out++;
+  }
+  if (out !== lastSize) throw corrupt('literals Huffman stream does not match its size', starts[0]!);
+  decodeStream(source, view, starts[0]!, starts[1]!, table, output, out, segment, position1);
+  decodeStream(source, view, starts[1]!, starts[2]!, table, output, segment + out, 2 * segment, position2);
+  decodeStream(source, view, starts[2]!, starts[3]!, table, output, 2 * segment + out, 3 * segment, position3);
+  decodeStream(source, view, starts[3]!, end, table, output, 3 * segment + out, 3 * segment + lastSize, position4);
+}
+
+const streamStarts = /*#__PURE__*/ new Int32Array(4);
 
 /**
  * Decodes `regeneratedSize` literals from 1 or 4 Huffman streams in `source[start, end)` (`view` sees the
@@ -191,8 +247,9 @@ export function decodeHuffmanLiterals(
   const start4 = start3 + size3;
   if (start4 >= end) throw corrupt('literals jump table points past the streams', start);
   const segment = (regeneratedSize + 3) >>> 2;
-  decodeStream(source, view, start1, start2, table, output, 0, segment);
-  decodeStream(source, view, start2, start3, table, output, segment, 2 * segment);
-  decodeStream(source, view, start3, start4, table, output, 2 * segment, 3 * segment);
-  decodeStream(source, view, start4, end, table, output, 3 * segment, regeneratedSize);
+  streamStarts[0] = start1;
+  streamStarts[1] = start2;
+  streamStarts[2] = start3;
+  streamStarts[3] = start4;
+  decodeFourStreams(source, view, streamStarts, end, table, output, segment, regeneratedSize - 3 * segment);
 }
