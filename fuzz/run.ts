@@ -13,38 +13,18 @@
  *   --replay F.json  replay saved failures instead of fuzzing (several allowed; exit 1 if any still fails)
  */
 // First: the guard must wrap the typed-array constructors before any library module captures them.
-import { allocationGuard, resetAllocationGuard } from './alloc-guard.js';
+import { allocationGuard } from './alloc-guard.js';
 import { randomBytes } from 'node:crypto';
 import { Worker, isMainThread, parentPort } from 'node:worker_threads';
 import { FUZZ_FIXTURES_DIR, loadFailure, saveFailure } from './artifacts.js';
 import { loadCorpus } from './corpus.js';
-import { DEFAULT_LIMITS } from '../src/chunk/limits.js';
 import { readChunk } from '../src/chunk/chunk.js';
-import { Violation, TIGHT_LIMITS, outputRecord, resetOutputRecord } from './oracle.js';
+import { runGuarded, type RunResult } from './execute.js';
 
-/** Targets whose decompression all goes through the oracle's checking codecs (so their output is recorded). */
-const OUTPUT_CHECKED_TARGETS = new Set(['chunk', 'wrapped', 'checkpoint', 'codec', 'openChunk']);
 import { Rng } from './rng.js';
 import { TARGETS, targetNamed, type FuzzInput, type Target } from './targets.js';
 
-/** What running one input gave. */
-type RunResult = { ok: true; outcomes: string[]; ms: number } | { ok: false; kind: string; message: string; ms: number };
-
 // ---------------------------------------------------------------- worker side
-
-/** Largest single allocation an input may cause: its limits' output size plus a multiple of its own size. */
-function allocationCeiling(input: FuzzInput): number {
-  const maxOutput =
-    input.target === 'codec'
-      ? input.options.roundTrip
-        ? input.data.length
-        : Number(input.options.maxOutputSize)
-      : input.options.tightLimits
-        ? TIGHT_LIMITS.maxDecompressedBlockSize
-        : DEFAULT_LIMITS.maxDecompressedBlockSize;
-  const inputSize = input.data.length + (input.aux?.length ?? 0);
-  return Math.max(16 * 1024 * 1024, 2 * maxOutput + 16 * inputSize);
-}
 
 function workerMain(): void {
   const port = parentPort!;
@@ -54,39 +34,10 @@ function workerMain(): void {
   const expectedCanary = canary();
   let count = 0;
   port.on('message', async (input: FuzzInput) => {
-    const started = performance.now();
-    resetAllocationGuard(allocationCeiling(input));
-    resetOutputRecord();
-    let result: RunResult;
-    try {
-      const outcomes = await targetNamed(input.target).execute(input);
-      result = { ok: true, outcomes, ms: 0 };
-    } catch (error) {
-      if (error instanceof Violation) result = { ok: false, kind: error.kind, message: error.message, ms: 0 };
-      else result = { ok: false, kind: 'foreign-error', message: `the oracle itself threw: ${error instanceof Error ? error.stack : String(error)}`, ms: 0 };
-    }
-    const exceeded = allocationGuard.exceeded;
-    const largest = allocationGuard.largest;
-    resetAllocationGuard(Number.POSITIVE_INFINITY);
-    const frames = (stack: string) => stack.split('\n').slice(2, 8).join('\n');
-    if (exceeded) {
-      result = { ok: false, kind: 'limit', message: `allocation of ${exceeded.bytes} bytes (${exceeded.type}) above the ceiling for this input\n${frames(exceeded.stack)}`, ms: 0 };
-    } else if (result.ok && OUTPUT_CHECKED_TARGETS.has(input.target)) {
-      // What the codec calls justify (see recordOutput), or 16x the input for the reader's own structures.
-      const justified = Math.max(outputRecord.justified, 16 * (input.data.length + (input.aux?.length ?? 0))) + 1024 * 1024;
-      if (largest.bytes > justified) {
-        result = {
-          ok: false,
-          kind: 'limit',
-          message: `allocation of ${largest.bytes} bytes (${largest.type}) although the largest output was ${outputRecord.largest} bytes\n${frames(largest.stack)}`,
-          ms: 0,
-        };
-      }
-    }
+    const result = await runGuarded(input);
     if (++count % 200 === 0 && canary() !== expectedCanary) {
-      result = { ok: false, kind: 'crash', message: 'after this input the reader no longer decodes a golden chunk correctly', ms: 0 };
+      Object.assign(result, { ok: false, kind: 'crash', message: 'after this input the reader no longer decodes a golden chunk correctly' });
     }
-    result.ms = performance.now() - started;
     port.postMessage(result);
   });
 }
