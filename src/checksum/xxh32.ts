@@ -3,6 +3,7 @@
  *
  * All arithmetic is on 32-bit integers (`Math.imul`, `>>> 0`), so the loop makes no BigInt and allocates nothing.
  */
+import { readUint32LE } from '../binary/little-endian.js';
 
 const PRIME1 = 0x9e3779b1;
 const PRIME2 = 0x85ebca77;
@@ -12,10 +13,6 @@ const PRIME5 = 0x165667b1;
 
 function rotateLeft(value: number, bits: number): number {
   return (value << bits) | (value >>> (32 - bits));
-}
-
-function readUint32(data: Uint8Array, at: number): number {
-  return (data[at]! | (data[at + 1]! << 8) | (data[at + 2]! << 16) | (data[at + 3]! << 24)) >>> 0;
 }
 
 function round(accumulator: number, lane: number): number {
@@ -36,10 +33,10 @@ export function xxh32(data: Uint8Array, start = 0, end = data.length, seed = 0):
     let acc4 = (seed - PRIME1) | 0;
     const stripesEnd = end - 16;
     while (at <= stripesEnd) {
-      acc1 = round(acc1, readUint32(data, at));
-      acc2 = round(acc2, readUint32(data, at + 4));
-      acc3 = round(acc3, readUint32(data, at + 8));
-      acc4 = round(acc4, readUint32(data, at + 12));
+      acc1 = round(acc1, readUint32LE(data, at));
+      acc2 = round(acc2, readUint32LE(data, at + 4));
+      acc3 = round(acc3, readUint32LE(data, at + 8));
+      acc4 = round(acc4, readUint32LE(data, at + 12));
       at += 16;
     }
     hash = (rotateLeft(acc1, 1) + rotateLeft(acc2, 7) + rotateLeft(acc3, 12) + rotateLeft(acc4, 18)) | 0;
@@ -48,7 +45,7 @@ export function xxh32(data: Uint8Array, start = 0, end = data.length, seed = 0):
   }
   hash = (hash + (end - start)) | 0;
   for (; at + 4 <= end; at += 4) {
-    hash = Math.imul(rotateLeft((hash + Math.imul(readUint32(data, at), PRIME3)) | 0, 17), PRIME4);
+    hash = Math.imul(rotateLeft((hash + Math.imul(readUint32LE(data, at), PRIME3)) | 0, 17), PRIME4);
   }
   for (; at < end; at++) {
     hash = Math.imul(rotateLeft((hash + Math.imul(data[at]!, PRIME5)) | 0, 11), PRIME1);

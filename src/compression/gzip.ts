@@ -12,6 +12,7 @@ import { isLokiChunkError, LokiChunkError } from '../errors.js';
 import { CodecId, type Codec, type DecompressOptions } from './codec.js';
 import { deflateRaw, feedInPieces, inflateBounded } from './flate.js';
 import { checkedOutputLimit, outputLimitError } from './output-buffer.js';
+import { readUint32LE, writeUint32LE } from '../binary/little-endian.js';
 
 /** ID1 ID2 CM FLG MTIME(4) XFL OS, exactly as Loki's writer emits them. */
 const LOKI_HEADER = /*#__PURE__*/ new Uint8Array([0x1f, 0x8b, 0x08, 0x00, 0x00, 0x09, 0x6e, 0x88, 0x00, 0xff]);
@@ -23,17 +24,6 @@ const FLAG_EXTRA = 0x04;
 const FLAG_NAME = 0x08;
 const FLAG_COMMENT = 0x10;
 const FLAG_RESERVED = 0xe0;
-
-function readUint32(data: Uint8Array, at: number): number {
-  return (data[at]! | (data[at + 1]! << 8) | (data[at + 2]! << 16) | (data[at + 3]! << 24)) >>> 0;
-}
-
-function writeUint32(data: Uint8Array, at: number, value: number): void {
-  data[at] = value & 0xff;
-  data[at + 1] = (value >>> 8) & 0xff;
-  data[at + 2] = (value >>> 16) & 0xff;
-  data[at + 3] = value >>> 24;
-}
 
 function truncated(what: string, offset: number): LokiChunkError {
   return new LokiChunkError('TRUNCATED', `gzip: stream ends inside ${what}`, { offset });
@@ -91,7 +81,7 @@ function decodeMember(data: Uint8Array, start: number, end: number, limit: numbe
   if (end - bodyStart < TRAILER_LENGTH) throw truncated('the trailer', end);
   const trailerAt = end - TRAILER_LENGTH;
   // ISIZE is the size mod 2^32; past 4 GiB it is only a lower bound, and no caller's limit reaches that.
-  const declaredSize = readUint32(data, trailerAt + 4);
+  const declaredSize = readUint32LE(data, trailerAt + 4);
   if (declaredSize > limit) throw outputLimitError('gzip', limit, trailerAt + 4);
   let inflated: Uint8Array;
   try {
@@ -105,7 +95,7 @@ function decodeMember(data: Uint8Array, start: number, end: number, limit: numbe
       offset: trailerAt + 4,
     });
   }
-  if (crc32(inflated) !== readUint32(data, trailerAt)) {
+  if (crc32(inflated) !== readUint32LE(data, trailerAt)) {
     throw new LokiChunkError('CHECKSUM_MISMATCH', 'gzip: CRC-32 mismatch', { offset: trailerAt });
   }
   return inflated;
@@ -173,9 +163,9 @@ function compressGzip(data: Uint8Array): Uint8Array {
   const out = new Uint8Array(LOKI_HEADER.length + body.length + TRAILER_LENGTH);
   out.set(LOKI_HEADER);
   out.set(body, LOKI_HEADER.length);
-  writeUint32(out, LOKI_HEADER.length + body.length, crc32(data));
+  writeUint32LE(out, LOKI_HEADER.length + body.length, crc32(data));
   // ISIZE is the input size mod 2^32.
-  writeUint32(out, LOKI_HEADER.length + body.length + 4, data.length % 0x100000000);
+  writeUint32LE(out, LOKI_HEADER.length + body.length + 4, data.length % 0x100000000);
   return out;
 }
 

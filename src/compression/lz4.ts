@@ -15,6 +15,7 @@ import { CodecId, type Codec, type DecompressOptions } from './codec.js';
 import { viewOf } from './lz-copy.js';
 import { compressLz4Block, decodeLz4Block } from './lz4-block.js';
 import { checkedOutputLimit, OutputBuffer, outputLimitError } from './output-buffer.js';
+import { readUint32LE, writeUint32LE } from '../binary/little-endian.js';
 
 const FRAME_MAGIC = 0x184d2204;
 /** Skippable frames use magics 0x184D2A50 to 0x184D2A5F. */
@@ -42,17 +43,6 @@ const WRITER_FLAGS = FLAG_VERSION_1 | FLAG_INDEPENDENT_BLOCKS;
 const EXPANSION_GUESS = 4;
 /** LZ4's best case: a match length byte of 255 adds 255 output bytes per input byte. */
 const MAX_EXPANSION = 256;
-
-function readUint32(data: Uint8Array, at: number): number {
-  return (data[at]! | (data[at + 1]! << 8) | (data[at + 2]! << 16) | (data[at + 3]! << 24)) >>> 0;
-}
-
-function writeUint32(data: Uint8Array, at: number, value: number): void {
-  data[at] = value & 0xff;
-  data[at + 1] = (value >>> 8) & 0xff;
-  data[at + 2] = (value >>> 16) & 0xff;
-  data[at + 3] = value >>> 24;
-}
 
 function blockSizeForCode(code: number): number {
   return 1 << (2 * code + 8);
@@ -101,8 +91,8 @@ function readFrameHeader(data: Uint8Array, start: number, limit: number): FrameH
   }
   let contentSize = -1;
   if (flags & FLAG_CONTENT_SIZE) {
-    const low = readUint32(data, descriptorStart + 2);
-    const high = readUint32(data, descriptorStart + 6);
+    const low = readUint32LE(data, descriptorStart + 2);
+    const high = readUint32LE(data, descriptorStart + 6);
     // Anything at or above 2^32 * 2^21 is beyond any limit a caller can pass.
     contentSize = high >= 0x200000 ? Number.MAX_SAFE_INTEGER : high * 0x100000000 + low;
     if (contentSize > limit) throw outputLimitError('lz4', limit, descriptorStart + 2);
@@ -119,7 +109,7 @@ function decodeFrame(data: Uint8Array, dataView: DataView, header: FrameHeader, 
   let at = header.blocksStart;
   for (;;) {
     if (data.length - at < 4) throw truncated('a block size', data.length);
-    const sizeField = readUint32(data, at);
+    const sizeField = readUint32LE(data, at);
     at += 4;
     if (sizeField === 0) break;
     const blockLength = sizeField & ~UNCOMPRESSED_BIT;
@@ -134,7 +124,7 @@ function decodeFrame(data: Uint8Array, dataView: DataView, header: FrameHeader, 
       decodeLz4Block(data, at, at + blockLength, output, independent ? blockStart : frameStart, blockLimit, dataView);
     }
     if (blockChecksums) {
-      const stored = readUint32(data, at + blockLength);
+      const stored = readUint32LE(data, at + blockLength);
       // The specification hashes the block as stored; pierrec/lz4 hashes it decoded. Accept either.
       if (stored !== xxh32(data, at, at + blockLength) && stored !== xxh32(output.bytes, blockStart, output.length)) {
         throw checksumMismatch('block', at + blockLength);
@@ -148,7 +138,7 @@ function decodeFrame(data: Uint8Array, dataView: DataView, header: FrameHeader, 
   }
   if (flags & FLAG_CONTENT_CHECKSUM) {
     if (data.length - at < 4) throw truncated('the content checksum', data.length);
-    if (readUint32(data, at) !== xxh32(output.bytes, frameStart, output.length)) throw checksumMismatch('content', at);
+    if (readUint32LE(data, at) !== xxh32(output.bytes, frameStart, output.length)) throw checksumMismatch('content', at);
     at += 4;
   }
   return at;
@@ -161,10 +151,10 @@ function decompressFrames(data: Uint8Array, options: DecompressOptions): Uint8Ar
   let at = 0;
   while (at < data.length) {
     if (data.length - at < 4) throw truncated('a frame magic number', data.length);
-    const magic = readUint32(data, at);
+    const magic = readUint32LE(data, at);
     if ((magic & SKIPPABLE_MAGIC_MASK) >>> 0 === SKIPPABLE_MAGIC) {
       if (data.length - at < 8) throw truncated('a skippable frame header', data.length);
-      const skip = readUint32(data, at + 4);
+      const skip = readUint32LE(data, at + 4);
       if (data.length - at - 8 < skip) throw truncated('a skippable frame', data.length);
       at += 8 + skip;
       continue;
@@ -197,22 +187,22 @@ function compressFrame(data: Uint8Array, blockLimit: number, descriptor: Uint8Ar
   const blockCount = Math.ceil(data.length / blockLimit);
   // Each block is at most its own size (stored uncompressed otherwise) plus its 4-byte size field.
   const out = new Uint8Array(4 + descriptor.length + blockCount * 4 + data.length + 4);
-  writeUint32(out, 0, FRAME_MAGIC);
+  writeUint32LE(out, 0, FRAME_MAGIC);
   out.set(descriptor, 4);
   let to = 4 + descriptor.length;
   for (let start = 0; start < data.length; start += blockLimit) {
     const block = data.subarray(start, Math.min(data.length, start + blockLimit));
     const compressedLength = compressLz4Block(block, out, to + 4);
     if (compressedLength > 0) {
-      writeUint32(out, to, compressedLength);
+      writeUint32LE(out, to, compressedLength);
       to += 4 + compressedLength;
     } else {
-      writeUint32(out, to, (block.length | UNCOMPRESSED_BIT) >>> 0);
+      writeUint32LE(out, to, (block.length | UNCOMPRESSED_BIT) >>> 0);
       out.set(block, to + 4);
       to += 4 + block.length;
     }
   }
-  writeUint32(out, to, 0);
+  writeUint32LE(out, to, 0);
   to += 4;
   return to === out.length ? out : out.slice(0, to);
 }

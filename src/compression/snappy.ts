@@ -16,6 +16,7 @@ import { CodecId, type Codec, type DecompressOptions } from './codec.js';
 import { viewOf } from './lz-copy.js';
 import { checkedOutputLimit, outputLimitError } from './output-buffer.js';
 import { compressSnappyBlock, decodeSnappyBlock, maxSnappyBlockLength, readSnappyBlockHeader } from './snappy-block.js';
+import { readUint32LE, writeUint32LE } from '../binary/little-endian.js';
 
 const CHUNK_COMPRESSED = 0x00;
 const CHUNK_UNCOMPRESSED = 0x01;
@@ -31,17 +32,6 @@ const MAX_CHUNK_DATA = 65536;
 export function maskedCrc32c(data: Uint8Array): number {
   const crc = crc32c(data);
   return ((((crc >>> 15) | (crc << 17)) >>> 0) + 0xa282ead8) >>> 0;
-}
-
-function readUint32(data: Uint8Array, at: number): number {
-  return (data[at]! | (data[at + 1]! << 8) | (data[at + 2]! << 16) | (data[at + 3]! << 24)) >>> 0;
-}
-
-function writeUint32(data: Uint8Array, at: number, value: number): void {
-  data[at] = value & 0xff;
-  data[at + 1] = (value >>> 8) & 0xff;
-  data[at + 2] = (value >>> 16) & 0xff;
-  data[at + 3] = value >>> 24;
 }
 
 function corrupt(message: string, offset: number): LokiChunkError {
@@ -110,7 +100,7 @@ function decompressStream(data: Uint8Array, options: DecompressOptions): Uint8Ar
         output.set(data.subarray(body + CHECKSUM_LENGTH, body + length), to);
         to += length - CHECKSUM_LENGTH;
       }
-      if (maskedCrc32c(output.subarray(chunkStart, to)) !== readUint32(data, body)) {
+      if (maskedCrc32c(output.subarray(chunkStart, to)) !== readUint32LE(data, body)) {
         throw new LokiChunkError('CHECKSUM_MISMATCH', 'snappy: chunk checksum mismatch', { offset: body });
       }
     }
@@ -124,7 +114,7 @@ function writeChunkHeader(out: Uint8Array, at: number, type: number, length: num
   out[at + 1] = length & 0xff;
   out[at + 2] = (length >>> 8) & 0xff;
   out[at + 3] = length >>> 16;
-  writeUint32(out, at + CHUNK_HEADER_LENGTH, checksum);
+  writeUint32LE(out, at + CHUNK_HEADER_LENGTH, checksum);
 }
 
 function compressStream(data: Uint8Array): Uint8Array {
