@@ -163,6 +163,14 @@ describe('numbers read from the input never size an allocation', () => {
     expect(['LIMIT_EXCEEDED', 'CORRUPT_STREAM', 'TRUNCATED']).toContain(error.code);
   });
 
+  it('a 17-byte zstd frame claiming 100 MiB of content does not get 100 MiB', () => {
+    const zstd = defaultCodecRegistry().get('zstd');
+    const size = 100 * MiB;
+    const frame = new Uint8Array([0x28, 0xb5, 0x2f, 0xfd, 0xe0, size & 255, (size >> 8) & 255, (size >> 16) & 255, size >>> 24, 0, 0, 0, 0, 0x09, 0, 0, 0x41]);
+    const error = guardedError(4 * MiB, () => zstd.decompress(frame, { maxOutputSize: 128 * MiB }));
+    expect(error.code).toBe('CORRUPT_STREAM');
+  });
+
   it('a WAL head block claiming 2^24 entries in a few bytes is refused', () => {
     const head = new Uint8Array([5, 0xff, 0xff, 0xff, 0x07, 0, 0]);
     const chunk = golden('checkpoint-v4-zstd');

@@ -108,11 +108,22 @@ class DecoderScratch {
 
 let scratch: DecoderScratch | undefined;
 
+/** Compression ratio beyond which a declared size is not trusted to size the first buffer (logs reach ~20). */
+const PLAUSIBLE_RATIO = 1024;
+
 /** A copy of `data` with zero bytes after it, so bit readers near its end stay in bounds. */
 function padded(data: Uint8Array): Uint8Array {
   const copy = new Uint8Array(data.length + READ_AHEAD);
   copy.set(data);
   return copy;
+}
+
+/**
+ * The most output a first reservation trusts `inputLength` bytes to produce. A declared content size is read from
+ * the input: a tiny frame claiming 100 MiB must not get 100 MiB up front (the buffer still grows as blocks decode).
+ */
+function plausibleOutput(inputLength: number): number {
+  return inputLength * PLAUSIBLE_RATIO + 1024;
 }
 
 /** A first guess of the output size, before any frame says. */
@@ -135,7 +146,7 @@ function decodeFrame(
   let view = new DataView(source.buffer, source.byteOffset, source.length);
   const frameStart = output.position;
   const contentEnd = header.contentSize >= 0 ? frameStart + header.contentSize : -1;
-  if (contentEnd >= 0) output.reserve(contentEnd, offset);
+  if (contentEnd >= 0) output.reserve(Math.min(contentEnd, frameStart + plausibleOutput(data.length - offset)), offset);
   output.frameStart = frameStart;
   output.windowSize = header.windowSize;
   const literals = work.literals;
@@ -216,7 +227,8 @@ export function decompressZstd(data: Uint8Array, options: DecompressOptions): Ui
     if (first) {
       // Frames that declare their size get an exact buffer; others start from a guess.
       const header = readFrameHeader(data, offset);
-      output.reserve(header.contentSize >= 0 ? header.contentSize : initialOutputSize(data, options), offset);
+      const guess = header.contentSize >= 0 ? header.contentSize : initialOutputSize(data, options);
+      output.reserve(Math.min(guess, plausibleOutput(data.length - offset)), offset);
       first = false;
     }
     const decoded = decodeFrame(data, source, offset, output, work);
