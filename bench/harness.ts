@@ -68,6 +68,13 @@ export interface CaseResult {
   mbps?: number;
   /** Throughput of the fastest run: the least disturbed by other work on the machine, for A/B comparisons. */
   mbpsBest?: number;
+  /** CPU time this process used in each timed run, in ms (not counting child processes). */
+  runsCpuMs: number[];
+  /**
+   * Throughput by the median CPU time instead of elapsed time: barely affected when other processes share the
+   * cores (elapsed time is), so the figure to compare on a busy machine. Includes GC helper threads.
+   */
+  mbpsCpu?: number;
   /** Median entries (values) per second, when the case declares items. */
   itemsPerSec?: number;
   /** Go's figure and our speed as a multiple of it (`ratio > 1`: faster than Go). */
@@ -84,11 +91,14 @@ function nowMs(): number {
 /** Keeps results reachable so the engine cannot eliminate the benchmarked calls as dead code. */
 let sink: unknown;
 
-/** Calls `run` `calls` times and returns the elapsed ms. */
-function timeCalls(run: () => unknown, calls: number): number {
+/** Calls `run` `calls` times; returns the elapsed ms and the CPU ms this process used meanwhile. */
+function timeCalls(run: () => unknown, calls: number): { wallMs: number; cpuMs: number } {
+  const cpuStart = process.cpuUsage();
   const start = process.hrtime.bigint();
   for (let i = 0; i < calls; i++) sink = run();
-  return Number(process.hrtime.bigint() - start) / 1e6;
+  const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
+  const cpu = process.cpuUsage(cpuStart);
+  return { wallMs, cpuMs: (cpu.user + cpu.system) / 1e3 };
 }
 
 /** The median of a non-empty list. */
@@ -128,15 +138,22 @@ export function measure(benchCase: BenchCase, timing: TimingOptions, hooks: Meas
   const runs = benchCase.runs ?? timing.runs;
   collectGarbage();
   hooks.beforeRuns?.(benchCase);
-  for (let r = 0; r < runs; r++) runsMs.push(timeCalls(benchCase.run, callsPerRun));
+  const runsCpuMs: number[] = [];
+  for (let r = 0; r < runs; r++) {
+    const { wallMs, cpuMs } = timeCalls(benchCase.run, callsPerRun);
+    runsMs.push(wallMs);
+    runsCpuMs.push(cpuMs);
+  }
   hooks.afterRuns?.(benchCase);
   const msPerCall = median(runsMs) / callsPerRun;
   const seconds = msPerCall / 1e3;
   const { bytes, items } = typeof benchCase.work === 'function' ? benchCase.work() : benchCase.work;
-  const result: CaseResult = { name: benchCase.name, callsPerRun, runsMs, nsPerCall: msPerCall * 1e6, facts };
+  const result: CaseResult = { name: benchCase.name, callsPerRun, runsMs, runsCpuMs, nsPerCall: msPerCall * 1e6, facts };
   if (bytes !== undefined) {
-    result.mbps = bytes / (1 << 20) / seconds;
-    result.mbpsBest = (bytes / (1 << 20) / (Math.min(...runsMs) / callsPerRun)) * 1e3;
+    const megabytes = bytes / (1 << 20);
+    result.mbps = megabytes / seconds;
+    result.mbpsBest = (megabytes / (Math.min(...runsMs) / callsPerRun)) * 1e3;
+    result.mbpsCpu = (megabytes / (median(runsCpuMs) / callsPerRun)) * 1e3;
   }
   if (items !== undefined) {
     result.itemsPerSec = items / seconds;
