@@ -46,7 +46,10 @@ class Output implements OutputCursor {
   private blockLimit = 0;
   private bound = Bound.Block;
 
-  constructor(private readonly maxOutputSize: number) {
+  constructor(
+    private readonly maxOutputSize: number,
+    private readonly inputLength: number,
+  ) {
     this.buffer = new Uint8Array(0);
     this.view = new DataView(this.buffer.buffer);
   }
@@ -68,11 +71,20 @@ class Output implements OutputCursor {
     this.writeLimit = Math.min(limit, this.buffer.length);
   }
 
-  /** Makes room for `end` bytes in all, growing geometrically. */
+  /**
+   * Makes room for `end` bytes in all, found while reading the input at `offset`. The buffer grows to the
+   * size the input read so far projects for the whole input (so a size hint that was short costs one more copy,
+   * not several), at most twice what is needed now; the first allocation is exactly `end`.
+   */
   reserve(end: number, offset: number): void {
     if (end > this.maxOutputSize) throw limitExceeded(this.maxOutputSize, offset);
     if (end <= this.buffer.length) return;
-    const grown = new Uint8Array(Math.max(end, Math.min(this.buffer.length * 2, this.maxOutputSize)));
+    let size = end;
+    if (this.buffer.length > 0) {
+      const projected = offset > 0 ? Math.ceil((end * this.inputLength * 1.02) / offset) + 64 : 2 * end;
+      size = Math.min(this.maxOutputSize, Math.max(end, Math.min(projected, 2 * end)));
+    }
+    const grown = new Uint8Array(size);
     grown.set(this.buffer.subarray(0, this.position));
     this.buffer = grown;
     this.view = new DataView(grown.buffer);
@@ -212,7 +224,7 @@ function decodeFrame(
 export function decompressZstd(data: Uint8Array, options: DecompressOptions): Uint8Array {
   if (data.length === 0) throw new LokiChunkError('TRUNCATED', 'empty input is not a zstd stream', { offset: 0 });
   const work = (scratch ??= new DecoderScratch());
-  const output = new Output(Math.max(0, options.maxOutputSize));
+  const output = new Output(Math.max(0, options.maxOutputSize), data.length);
   let source = data;
   let offset = 0;
   let first = true;
