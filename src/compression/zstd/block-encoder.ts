@@ -61,6 +61,39 @@ function matchLengthCode(length: number): number {
   return base < 128 ? MATCH_LENGTH_CODE[base]! : highBit(base) + 36;
 }
 
+/** Adds the byte histogram of `bytes[0, length)` to `counts` (a loop with nothing after it; see computeCodes). */
+function countBytes(bytes: Uint8Array, length: number, counts: Uint32Array): void {
+  for (let i = 0; i < length; i++) counts[bytes[i]!]!++;
+}
+
+/**
+ * The literal-length, match-length and offset codes of every sequence, and their histograms. A function of
+ * its own with nothing after its loop: V8's on-stack-replaced code for a long loop would otherwise hit
+ * code it has no type feedback for and deoptimize on every call.
+ */
+function computeCodes(
+  sequences: SequenceBuffer,
+  llCodes: Uint8Array,
+  mlCodes: Uint8Array,
+  ofCodes: Uint8Array,
+  llCounts: Uint32Array,
+  mlCounts: Uint32Array,
+  ofCounts: Uint32Array,
+): void {
+  const { literalLengths, matchLengths, offsetValues, count } = sequences;
+  for (let i = 0; i < count; i++) {
+    const llCode = literalLengthCode(literalLengths[i]!);
+    const mlCode = matchLengthCode(matchLengths[i]!);
+    const ofCode = highBit(offsetValues[i]!);
+    llCodes[i] = llCode;
+    mlCodes[i] = mlCode;
+    ofCodes[i] = ofCode;
+    llCounts[llCode]!++;
+    mlCounts[mlCode]!++;
+    ofCounts[ofCode]!++;
+  }
+}
+
 /** One of the three sequence code streams: its alphabet, predefined table, and the tables it has used. */
 class CodeStream {
   readonly counts: Uint32Array;
@@ -199,7 +232,7 @@ export class BlockEncoder {
   private writeLiterals(literals: Uint8Array, length: number, output: Uint8Array, at: number): number {
     const counts = this.literalCounts;
     counts.fill(0);
-    for (let i = 0; i < length; i++) counts[literals[i]!]!++;
+    countBytes(literals, length, counts);
     if (length > 0 && counts[literals[0]!] === length && length > 2) {
       const end = writeLiteralsHeader(1, length, output, at);
       output[end] = literals[0]!;
@@ -275,21 +308,7 @@ export class BlockEncoder {
     llStream.counts.fill(0);
     ofStream.counts.fill(0);
     mlStream.counts.fill(0);
-    const { literalLengths, matchLengths, offsetValues } = sequences;
-    const llCodes = this.llCodes;
-    const mlCodes = this.mlCodes;
-    const ofCodes = this.ofCodes;
-    for (let i = 0; i < count; i++) {
-      const llCode = literalLengthCode(literalLengths[i]!);
-      const mlCode = matchLengthCode(matchLengths[i]!);
-      const ofCode = highBit(offsetValues[i]!);
-      llCodes[i] = llCode;
-      mlCodes[i] = mlCode;
-      ofCodes[i] = ofCode;
-      llStream.counts[llCode]!++;
-      mlStream.counts[mlCode]!++;
-      ofStream.counts[ofCode]!++;
-    }
+    computeCodes(sequences, this.llCodes, this.mlCodes, this.ofCodes, llStream.counts, mlStream.counts, ofStream.counts);
     const modesAt = position++;
     position = llStream.choose(count, output, position);
     position = ofStream.choose(count, output, position);

@@ -228,24 +228,22 @@ export function writeHuffmanDescription(encoder: HuffmanEncoder, output: Uint8Ar
   return at + directSize;
 }
 
+/** Writer state of {@link appendSymbols}: output position, pending bits, their count. */
+const streamState = /*#__PURE__*/ new Int32Array(3);
+
 /**
- * Writes `literals[start, end)` as one backward Huffman stream at `output[at]`; returns the end. The bit
- * accumulator lives in locals (this loop runs once per literal): `bits` holds `pending` (< 16) bits.
+ * Appends the codes of `literals[start, end)`, last literal first (the decoder reads backwards), at
+ * `output[streamState[0]]` with `streamState[1]` holding `streamState[2]` (< 16) pending bits. The bit
+ * accumulator lives in locals, saved to `streamState` inside the loop: with nothing after the loop, V8's
+ * on-stack-replaced code never reaches an operation it has no type feedback for (which would deoptimize it
+ * on every call).
  */
-function writeStream(
-  literals: Uint8Array,
-  start: number,
-  end: number,
-  encoder: HuffmanEncoder,
-  output: Uint8Array,
-  at: number,
-): number {
+function appendSymbols(literals: Uint8Array, start: number, end: number, encoder: HuffmanEncoder, output: Uint8Array): void {
   const codes = encoder.codes;
   const lengths = encoder.lengths;
-  let position = at;
-  let bits = 0;
-  let pending = 0;
-  // The decoder reads backwards, so the first literal is written last.
+  let position = streamState[0]!;
+  let bits = streamState[1]!;
+  let pending = streamState[2]!;
   for (let i = end - 1; i >= start; i--) {
     const symbol = literals[i]!;
     bits |= codes[symbol]! << pending;
@@ -255,10 +253,28 @@ function writeStream(
       output[position++] = bits >>> 8;
       bits >>>= 16;
       pending -= 16;
+      streamState[0] = position;
     }
+    streamState[1] = bits;
+    streamState[2] = pending;
   }
-  const writer = new BitWriter(output, position);
-  writer.add(bits, pending);
+}
+
+/** Writes `literals[start, end)` as one backward Huffman stream at `output[at]`; returns the end. */
+function writeStream(
+  literals: Uint8Array,
+  start: number,
+  end: number,
+  encoder: HuffmanEncoder,
+  output: Uint8Array,
+  at: number,
+): number {
+  streamState[0] = at;
+  streamState[1] = 0;
+  streamState[2] = 0;
+  appendSymbols(literals, start, end, encoder, output);
+  const writer = new BitWriter(output, streamState[0]!);
+  writer.add(streamState[1]!, streamState[2]!);
   return writer.close();
 }
 

@@ -164,19 +164,21 @@ function decodeStream(
 }
 
 /**
- * Decodes four streams of `segment` literals (the last one `lastSize`) in one loop, one symbol from each in
- * turn, so the four independent bit positions keep the processor busy; the first three finish alone.
+ * Decodes `lastSize` literals from each of four streams in one loop, one symbol from each in turn, so the four
+ * independent bit positions keep the processor busy; stream k writes at `output[k * segment]` on. The bit
+ * positions go in and out through `positions`, updated inside the loop: with nothing but `return` after
+ * it, V8's on-stack-replaced code never reaches an operation it has no type feedback for (which would
+ * deoptimize it on every call). Returns how many symbols each stream decoded.
  */
-function decodeFourStreams(
-  source: Uint8Array,
+function decodeFourInterleaved(
   view: DataView,
+  positions: Int32Array,
   starts: Int32Array,
-  end: number,
   table: HuffmanTable,
   output: Uint8Array,
   segment: number,
   lastSize: number,
-): void {
+): number {
   const entries = table.entries;
   const maxBits = table.maxBits;
   const mask = (1 << maxBits) - 1;
@@ -184,10 +186,10 @@ function decodeFourStreams(
   const start2 = starts[1]! * 8;
   const start3 = starts[2]! * 8;
   const start4 = starts[3]! * 8;
-  let position1 = backwardStreamEnd(source, starts[0]!, starts[1]!, 'literals');
-  let position2 = backwardStreamEnd(source, starts[1]!, starts[2]!, 'literals');
-  let position3 = backwardStreamEnd(source, starts[2]!, starts[3]!, 'literals');
-  let position4 = backwardStreamEnd(source, starts[3]!, end, 'literals');
+  let position1 = positions[0]!;
+  let position2 = positions[1]!;
+  let position3 = positions[2]!;
+  let position4 = positions[3]!;
   let out = 0;
   // Stop as soon as any position passes its stream start (the OR of the differences turns negative).
   while (out < lastSize && ((position1 - start1) | (position2 - start2) | (position3 - start3) | (position4 - start4)) >= 0) {
@@ -207,16 +209,17 @@ function decodeFourStreams(
     entry = entries[(view.getUint32(at >> 3, true) >>> (at & 7)) & mask]!;
     output[out + 3 * segment] = entry;
     position4 -= entry >>> 8;
+    positions[0] = position1;
+    positions[1] = position2;
+    positions[2] = position3;
+    positions[3] = position4;
     out++;
   }
-  if (out !== lastSize) throw corrupt('literals Huffman stream does not match its size', starts[0]!);
-  decodeStream(source, view, starts[0]!, starts[1]!, table, output, out, segment, position1);
-  decodeStream(source, view, starts[1]!, starts[2]!, table, output, segment + out, 2 * segment, position2);
-  decodeStream(source, view, starts[2]!, starts[3]!, table, output, 2 * segment + out, 3 * segment, position3);
-  decodeStream(source, view, starts[3]!, end, table, output, 3 * segment + out, 3 * segment + lastSize, position4);
+  return out;
 }
 
-const streamStarts = /*#__PURE__*/ new Int32Array(4);
+const streamStarts = /*#__PURE__*/ new Int32Array(5);
+const streamPositions = /*#__PURE__*/ new Int32Array(4);
 
 /**
  * Decodes `regeneratedSize` literals from 1 or 4 Huffman streams in `source[start, end)` (`view` sees the
@@ -247,9 +250,21 @@ export function decodeHuffmanLiterals(
   const start4 = start3 + size3;
   if (start4 >= end) throw corrupt('literals jump table points past the streams', start);
   const segment = (regeneratedSize + 3) >>> 2;
+  const lastSize = regeneratedSize - 3 * segment;
   streamStarts[0] = start1;
   streamStarts[1] = start2;
   streamStarts[2] = start3;
   streamStarts[3] = start4;
-  decodeFourStreams(source, view, streamStarts, end, table, output, segment, regeneratedSize - 3 * segment);
+  streamStarts[4] = end;
+  for (let stream = 0; stream < 4; stream++) {
+    streamPositions[stream] = backwardStreamEnd(source, streamStarts[stream]!, streamStarts[stream + 1]!, 'literals');
+  }
+  const decoded = decodeFourInterleaved(view, streamPositions, streamStarts, table, output, segment, lastSize);
+  if (decoded !== lastSize) throw corrupt('literals Huffman stream does not match its size', start);
+  // The first three streams have up to 3 more literals than the fourth.
+  for (let stream = 0; stream < 4; stream++) {
+    const outStart = stream * segment;
+    const outEnd = stream === 3 ? outStart + lastSize : outStart + segment;
+    decodeStream(source, view, streamStarts[stream]!, streamStarts[stream + 1]!, table, output, outStart + decoded, outEnd, streamPositions[stream]!);
+  }
 }

@@ -75,6 +75,27 @@ export class Matcher {
     repeats: RepeatOffsets,
   ): void {
     sequences.reset();
+    sequences.matchedEnd = start;
+    this.scan(input, start, end, windowStart, sequences, repeats);
+    // The literals after the last match.
+    const anchor = sequences.matchedEnd;
+    sequences.literals.set(input.subarray(anchor, end), sequences.literalCount);
+    sequences.literalCount += end - anchor;
+  }
+
+  /**
+   * The search loop of {@link findSequences}. Counts go to `sequences` as each sequence is stored: with
+   * nothing after the loop, V8's on-stack-replaced code never reaches an operation it has no type feedback
+   * for (which would deoptimize it on every call).
+   */
+  private scan(
+    input: Uint8Array,
+    start: number,
+    end: number,
+    windowStart: number,
+    sequences: SequenceBuffer,
+    repeats: RepeatOffsets,
+  ): void {
     const view = new DataView(input.buffer, input.byteOffset, input.length);
     const longTable = this.longTable;
     const shortTable = this.shortTable;
@@ -158,6 +179,9 @@ export class Matcher {
       sequenceCount++;
       position = matchStart + length;
       anchor = position;
+      sequences.count = sequenceCount;
+      sequences.literalCount = literalCount;
+      sequences.matchedEnd = anchor;
 
       if (position < searchEnd) {
         // Index a few positions inside the match so later data can refer to it.
@@ -180,18 +204,15 @@ export class Matcher {
           matchLengths[sequenceCount] = length;
           offsetValues[sequenceCount] = repeats.code(0, position - repeatFrom2);
           sequenceCount++;
+          sequences.count = sequenceCount;
           const repeatLow = view.getUint32(position, true);
           longTable[Math.imul(Math.imul(view.getUint32(position + 4, true), 0x2127599b) ^ repeatLow, 0x9e3779b1) >>> longShift] = base + position;
           shortTable[Math.imul(Math.imul(input[position + 4]!, 0x85ebca6b) ^ repeatLow, 0x9e3779b1) >>> shortShift] = base + position;
           position += length;
           anchor = position;
+          sequences.matchedEnd = anchor;
         }
       }
     }
-    const trailing = end - anchor;
-    literalBuffer.set(input.subarray(anchor, end), literalCount);
-    literalCount += trailing;
-    sequences.count = sequenceCount;
-    sequences.literalCount = literalCount;
   }
 }

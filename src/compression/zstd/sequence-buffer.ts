@@ -17,10 +17,13 @@ export class SequenceBuffer {
   /** The block's literals, in order, trailing literals included. */
   readonly literals = new Uint8Array(MAX_BLOCK_SIZE);
   literalCount = 0;
+  /** Where the last match ends in the input (the match finder's progress). */
+  matchedEnd = 0;
 
   reset(): void {
     this.count = 0;
     this.literalCount = 0;
+    this.matchedEnd = 0;
   }
 }
 
