@@ -251,27 +251,43 @@ export function executeSequences(
       const mlEntry = mlPacked[mlState]!;
       const llEntry = llPacked[llState]!;
       const offsetBits = ofEntry & 0xff;
-      position -= offsetBits;
-      const offsetValue =
-        ofValue[ofState]! +
-        (offsetBits <= 24 ? viewBitsAt(view, position, offsetBits) : wideBitsAt(source, position, offsetBits));
       const mlBits = mlEntry & 0xff;
-      position -= mlBits;
-      const matchLength = mlValue[mlState]! + viewBitsAt(view, position, mlBits);
       const llBits = llEntry & 0xff;
-      position -= llBits;
-      const literalLength = llValue[llState]! + viewBitsAt(view, position, llBits);
+      // The three extra-bit fields lie together: offset's highest, literal length's lowest. Most often they
+      // fit in one 32-bit read.
+      const extraBits = offsetBits + mlBits + llBits;
+      position -= extraBits;
+      let offsetValue: number;
+      let matchLength: number;
+      let literalLength: number;
+      if (extraBits <= 25) {
+        const window = view.getUint32(position >>> 3, true) >>> (position & 7);
+        literalLength = llValue[llState]! + (window & ((1 << llBits) - 1));
+        matchLength = mlValue[mlState]! + ((window >>> llBits) & ((1 << mlBits) - 1));
+        offsetValue = ofValue[ofState]! + ((window >>> (llBits + mlBits)) & ((1 << offsetBits) - 1));
+      } else {
+        literalLength = llValue[llState]! + viewBitsAt(view, position, llBits);
+        matchLength = mlValue[mlState]! + viewBitsAt(view, position + llBits, mlBits);
+        offsetValue = ofValue[ofState]! + wideBitsAt(source, position + llBits + mlBits, offsetBits);
+      }
       if (position < startBit) throw corrupt('sequences bitstream is too short', streamStart);
       if (left > 1) {
-        let bits = (llEntry >>> 8) & 0xff;
-        position -= bits;
-        llState = (llEntry >>> 16) + viewBitsAt(view, position, bits);
-        bits = (mlEntry >>> 8) & 0xff;
-        position -= bits;
-        mlState = (mlEntry >>> 16) + viewBitsAt(view, position, bits);
-        bits = (ofEntry >>> 8) & 0xff;
-        position -= bits;
-        ofState = (ofEntry >>> 16) + viewBitsAt(view, position, bits);
+        // Next states, read literal length first: its bits are the highest.
+        const llStateBits = (llEntry >>> 8) & 0xff;
+        const mlStateBits = (mlEntry >>> 8) & 0xff;
+        const ofStateBits = (ofEntry >>> 8) & 0xff;
+        const stateBits = llStateBits + mlStateBits + ofStateBits;
+        position -= stateBits;
+        if (stateBits <= 25) {
+          const window = view.getUint32(position >>> 3, true) >>> (position & 7);
+          ofState = (ofEntry >>> 16) + (window & ((1 << ofStateBits) - 1));
+          mlState = (mlEntry >>> 16) + ((window >>> ofStateBits) & ((1 << mlStateBits) - 1));
+          llState = (llEntry >>> 16) + ((window >>> (ofStateBits + mlStateBits)) & ((1 << llStateBits) - 1));
+        } else {
+          ofState = (ofEntry >>> 16) + viewBitsAt(view, position, ofStateBits);
+          mlState = (mlEntry >>> 16) + viewBitsAt(view, position + ofStateBits, mlStateBits);
+          llState = (llEntry >>> 16) + viewBitsAt(view, position + ofStateBits + mlStateBits, llStateBits);
+        }
         if (position < startBit) throw corrupt('sequences bitstream is too short', streamStart);
       }
 
