@@ -100,19 +100,22 @@ function hashStripes(words: Uint32Array): void {
     for (let lane = 0; lane < 8; lane += 2) {
       const laneLo = words[at + lane]!;
       const laneHi = words[at + lane + 1]!;
-      // lane * PRIME2 + acc
-      const productLo = Math.imul(laneLo, prime2Lo) >>> 0;
+      // lane * PRIME2 + acc, in int32 arithmetic (wrapping is what we want); the carry of the low halves is
+      // detected as an unsigned sum smaller than an operand.
+      const productLo = Math.imul(laneLo, prime2Lo);
       const productHi =
-        multiplyHigh(laneLo, prime2Lo, productLo) + Math.imul(laneHi, prime2Lo) + Math.imul(laneLo, prime2Hi);
-      const sumLo = productLo + lanes[lane + 1]!;
-      const accHi = (lanes[lane]! + productHi + (sumLo > 0xffffffff ? 1 : 0)) >>> 0;
-      const accLo = sumLo >>> 0;
+        (multiplyHigh(laneLo, prime2Lo, productLo >>> 0) + Math.imul(laneHi, prime2Lo) + Math.imul(laneLo, prime2Hi)) | 0;
+      const accLo = (productLo + lanes[lane + 1]!) | 0;
+      const carry = accLo >>> 0 < productLo >>> 0 ? 1 : 0;
+      const accHi = (lanes[lane]! + productHi + carry) | 0;
       // rotl 31, then * PRIME1
-      const rotatedLo = ((accLo << 31) | (accHi >>> 1)) >>> 0;
+      const rotatedLo = (accLo << 31) | (accHi >>> 1);
       const rotatedHi = (accHi << 31) | (accLo >>> 1);
-      const resultLo = Math.imul(rotatedLo, prime1Lo) >>> 0;
+      const resultLo = Math.imul(rotatedLo, prime1Lo);
       lanes[lane] =
-        multiplyHigh(rotatedLo, prime1Lo, resultLo) + Math.imul(rotatedHi, prime1Lo) + Math.imul(rotatedLo, prime1Hi);
+        multiplyHigh(rotatedLo >>> 0, prime1Lo, resultLo >>> 0) +
+        Math.imul(rotatedHi, prime1Lo) +
+        Math.imul(rotatedLo, prime1Hi);
       lanes[lane + 1] = resultLo;
     }
   }
