@@ -5,7 +5,7 @@
  * size, otherwise grown geometrically, never beyond `maxOutputSize`. Matches read the buffer itself, so the
  * declared window costs no memory; a window only bounds how far back a match may reach.
  */
-import { LokiChunkError } from '../../errors.js';
+import { LokiChunkError, wrapForeignErrors } from '../../errors.js';
 import type { DecompressOptions } from '../codec.js';
 import {
   BLOCK_COMPRESSED,
@@ -222,6 +222,12 @@ function decodeFrame(
  *   `UNSUPPORTED` (frames that need a dictionary); offsets are relative to `data`.
  */
 export function decompressZstd(data: Uint8Array, options: DecompressOptions): Uint8Array {
+  // Every read is bounds-checked; should one still fail (a DataView RangeError), it is reported as corruption.
+  return wrapForeignErrors(() => decodeFrames(data, options), 'CORRUPT_STREAM', 'corrupt zstd stream', { offset: 0 });
+}
+
+/** {@link decompressZstd} without the safety net. */
+function decodeFrames(data: Uint8Array, options: DecompressOptions): Uint8Array {
   if (data.length === 0) throw new LokiChunkError('TRUNCATED', 'empty input is not a zstd stream', { offset: 0 });
   const work = (scratch ??= new DecoderScratch());
   const output = new Output(Math.max(0, options.maxOutputSize), data.length);

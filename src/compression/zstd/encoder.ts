@@ -28,8 +28,11 @@ class FrameEncoder {
   private readonly sequences = new SequenceBuffer();
   private readonly repeats = new RepeatOffsets();
   private readonly savedRepeats = new RepeatOffsets();
-  /** Room for one compressed block before it is known to beat a raw one. */
-  private readonly blockScratch = new Uint8Array(2 * MAX_BLOCK_SIZE + 1024);
+  /**
+   * Room for one compressed block before it is known to beat a raw one: literals (at most a block) plus at
+   * most about 12 bytes per sequence (a block has at most 43,691), so even a block far larger than raw fits.
+   */
+  private readonly blockScratch = new Uint8Array(5 * MAX_BLOCK_SIZE);
 
   constructor(settings: MatcherSettings) {
     this.matcher = new Matcher(settings);
