@@ -16,6 +16,10 @@ export interface MatcherSettings {
   shortTableLog: number;
   /** Skip faster through data without matches: step = 1 + (distance since last match >> skipShift). */
   skipShift: number;
+  /** Also index the start of each match (better ratio, about 8% slower). */
+  indexMatchStarts: boolean;
+  /** Before taking a match, look for a longer one at the next byte. */
+  lazy: boolean;
 }
 
 const MAX_BASE = 0x7fffffff - (1 << 26);
@@ -102,6 +106,8 @@ export class Matcher {
     const longShift = this.longShift;
     const shortShift = this.shortShift;
     const skipShift = this.settings.skipShift;
+    const indexMatchStarts = this.settings.indexMatchStarts;
+    const lazy = this.settings.lazy;
     const base = this.base;
     const lowest = base + windowStart;
     const literalBuffer = sequences.literals;
@@ -163,6 +169,28 @@ export class Matcher {
         position += ((position - anchor) >> skipShift) + 1;
         continue;
       }
+      if (lazy && matchStart === position && length < 64 && position + 1 < searchEnd) {
+        // One step of lazy matching: a longer match starting at the next byte is worth a literal.
+        const nextLow = view.getUint32(position + 1, true);
+        const nextHigh = view.getUint32(position + 5, true);
+        const nextHash = Math.imul(Math.imul(nextHigh, 0x2127599b) ^ nextLow, 0x9e3779b1) >>> longShift;
+        const nextCandidate = longTable[nextHash]!;
+        longTable[nextHash] = base + position + 1;
+        // (The short-match path may already have indexed the next byte itself.)
+        if (
+          nextCandidate >= lowest &&
+          nextCandidate <= base + position &&
+          view.getUint32(nextCandidate - base, true) === nextLow &&
+          view.getUint32(nextCandidate - base + 4, true) === nextHigh
+        ) {
+          const nextLength = 8 + matchLength(input, view, position + 9, nextCandidate - base + 8, end);
+          if (nextLength > length + 1) {
+            matchStart = position + 1;
+            reference = nextCandidate - base;
+            length = nextLength;
+          }
+        }
+      }
       // Extend backwards over literals that match too.
       while (matchStart > anchor && reference > windowStart && input[matchStart - 1] === input[reference - 1]) {
         matchStart--;
@@ -184,11 +212,13 @@ export class Matcher {
       sequences.matchedEnd = anchor;
 
       if (position < searchEnd) {
-        // Index a few positions inside the match so later data can refer to it.
-        const inside = matchStart + 2;
-        const insideLow = view.getUint32(inside, true);
-        longTable[Math.imul(Math.imul(view.getUint32(inside + 4, true), 0x2127599b) ^ insideLow, 0x9e3779b1) >>> longShift] = base + inside;
-        shortTable[Math.imul(Math.imul(input[inside + 4]!, 0x85ebca6b) ^ insideLow, 0x9e3779b1) >>> shortShift] = base + inside;
+        // Index positions inside the match so later data can refer to it.
+        if (indexMatchStarts) {
+          const inside = matchStart + 2;
+          const insideLow = view.getUint32(inside, true);
+          longTable[Math.imul(Math.imul(view.getUint32(inside + 4, true), 0x2127599b) ^ insideLow, 0x9e3779b1) >>> longShift] = base + inside;
+          shortTable[Math.imul(Math.imul(input[inside + 4]!, 0x85ebca6b) ^ insideLow, 0x9e3779b1) >>> shortShift] = base + inside;
+        }
         const before = position - 2;
         const beforeLow = view.getUint32(before, true);
         longTable[Math.imul(Math.imul(view.getUint32(before + 4, true), 0x2127599b) ^ beforeLow, 0x9e3779b1) >>> longShift] = base + before;
