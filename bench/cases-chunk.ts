@@ -166,7 +166,7 @@ export function encodeCase(codec: string): BenchCase {
         const delta = total / go.compressedBytes - 1;
         facts.goChunks = go.chunks;
         facts.goBytes = go.compressedBytes;
-        facts.sizeVsGo = `${delta >= 0 ? '+' : ''}${(delta * 100).toFixed(1)}%${Math.abs(delta) <= sizeTolerance(codec) ? '' : ' (outside target)'}`;
+        facts.sizeVsGo = `${delta >= 0 ? '+' : ''}${(delta * 100).toFixed(2)}%${Math.abs(delta) <= sizeTolerance(codec) ? '' : ' (outside target)'}`;
       }
       return facts;
     },
