@@ -29,32 +29,23 @@ export interface ChunkSet {
   codec: string;
   /** `go` for the chunks Loki's Go code wrote, `ours` for chunks our writer made. */
   origin: 'go' | 'ours';
+  /** The chunk bytes (loaded or encoded on first use, then shared by the cases). */
   chunks: () => Uint8Array[];
   /** Codecs to read with, when not the default registry, and the name suffix saying so. */
   codecs?: { registry: CodecRegistry; label: string };
 }
 
-/** Reads every chunk and touches every entry's timestamp, line bytes and structured metadata. */
-function decodeAll(chunks: readonly Uint8Array[], codecs: CodecRegistry): number {
+/**
+ * Reads every chunk and touches every entry's timestamp, line bytes and structured metadata; with `withLines`,
+ * also decodes each line to a string, as a caller printing lines would.
+ */
+function decodeAll(chunks: readonly Uint8Array[], codecs: CodecRegistry, withLines: boolean): number {
   let touched = 0;
   let latest = 0n;
   for (const bytes of chunks) {
     for (const entry of readChunk(bytes, { codecs }).entries()) {
       if (entry.timestamp > latest) latest = entry.timestamp;
-      touched += entry.lineBytes.length + entry.structuredMetadata.length;
-    }
-  }
-  return touched + Number(latest & 1n);
-}
-
-/** The same, decoding each line to a string as a caller printing lines would. */
-function decodeAllWithLines(chunks: readonly Uint8Array[], codecs: CodecRegistry): number {
-  let touched = 0;
-  let latest = 0n;
-  for (const bytes of chunks) {
-    for (const entry of readChunk(bytes, { codecs }).entries()) {
-      if (entry.timestamp > latest) latest = entry.timestamp;
-      touched += entry.line.length + entry.structuredMetadata.length;
+      touched += (withLines ? entry.line.length : entry.lineBytes.length) + entry.structuredMetadata.length;
     }
   }
   return touched + Number(latest & 1n);
@@ -104,7 +95,7 @@ export function decodeCases(set: ChunkSet, withLines = true): BenchCase[] {
       work,
       runs: WHOLE_CHUNK_RUNS,
       setup: prepare,
-      run: () => decodeAll(chunks, codecs),
+      run: () => decodeAll(chunks, codecs, false),
       ...(go ? { reference: { mbps: go.rawBlockDecodeMBps, label: 'block decode' } } : {}),
     },
     {
@@ -112,7 +103,7 @@ export function decodeCases(set: ChunkSet, withLines = true): BenchCase[] {
       work,
       runs: WHOLE_CHUNK_RUNS,
       setup: prepare,
-      run: () => decodeAllWithLines(chunks, codecs),
+      run: () => decodeAll(chunks, codecs, true),
       ...(go ? { reference: { mbps: go.decodeMBps, label: 'full iterator' } } : {}),
     },
   ];
