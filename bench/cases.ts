@@ -7,5 +7,14 @@ import type { BenchCase } from './harness.js';
 
 /** Every case (cheap to build: inputs are loaded by each case's setup). */
 export function allCases(): BenchCase[] {
-  return [...varintCases(), ...checksumCases(), ...codecCases(), ...codecChunkCases(), ...decodeCases(OURS_ZSTD_VIA_FZSTD, false), ...decodeCases(GO_SNAPPY), ...queryCases(), ...processCases()];
+  return [
+    ...varintCases(),
+    ...checksumCases(),
+    ...codecCases(),
+    ...codecChunkCases(),
+    ...decodeCases(OURS_ZSTD_VIA_FZSTD, false),
+    ...decodeCases(GO_SNAPPY),
+    ...queryCases(),
+    ...processCases(),
+  ];
 }
