@@ -27,7 +27,10 @@ const MAX_BASE = 0x7fffffff - (1 << 26);
 /** Number of equal bytes at `a` and `b` (`view` sees `data`), comparing up to `limit` (exclusive) for `a`. */
 function matchLength(data: Uint8Array, view: DataView, a: number, b: number, limit: number): number {
   const start = a;
-  while (a + 4 <= limit && view.getUint32(a, true) === view.getUint32(b, true)) {
+  while (a + 4 <= limit) {
+    const difference = view.getUint32(a, true) ^ view.getUint32(b, true);
+    // Little-endian: the first differing byte holds the lowest set bit of the difference.
+    if (difference !== 0) return a - start + ((31 - Math.clz32(difference & -difference)) >>> 3);
     a += 4;
     b += 4;
   }
@@ -110,7 +113,7 @@ export class Matcher {
     const lazy = this.settings.lazy;
     const base = this.base;
     const lowest = base + windowStart;
-    const literalBuffer = sequences.literals;
+    const literalView = sequences.literalsView;
     const literalLengths = sequences.literalLengths;
     const matchLengths = sequences.matchLengths;
     const offsetValues = sequences.offsetValues;
@@ -199,7 +202,10 @@ export class Matcher {
       }
 
       const literalLength = matchStart - anchor;
-      for (let i = 0; i < literalLength; i++) literalBuffer[literalCount + i] = input[anchor + i]!;
+      // 4 bytes at a time: the match follows, so reading up to 3 bytes on is in bounds, and the buffer has room.
+      for (let i = 0; i < literalLength; i += 4) {
+        literalView.setUint32(literalCount + i, view.getUint32(anchor + i, true), true);
+      }
       literalCount += literalLength;
       literalLengths[sequenceCount] = literalLength;
       matchLengths[sequenceCount] = length;

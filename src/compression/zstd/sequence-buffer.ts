@@ -14,8 +14,9 @@ export class SequenceBuffer {
   readonly matchLengths = new Uint32Array(MAX_SEQUENCES);
   /** zstd offset values: 1-3 repeat codes, otherwise distance + 3. */
   readonly offsetValues = new Uint32Array(MAX_SEQUENCES);
-  /** The block's literals, in order, trailing literals included. */
-  readonly literals = new Uint8Array(MAX_BLOCK_SIZE);
+  /** The block's literals, in order, trailing literals included (and room for copies 4 bytes at a time). */
+  readonly literals = new Uint8Array(MAX_BLOCK_SIZE + 8);
+  readonly literalsView = new DataView(this.literals.buffer);
   literalCount = 0;
   /** Where the last match ends in the input (the match finder's progress). */
   matchedEnd = 0;
