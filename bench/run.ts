@@ -1,18 +1,20 @@
 /**
- * `npm run bench -- [regex] [--json | --markdown] [--list] [--profile] [--runs N] [--warmup-ms N] [--min-run-ms N] [--quick]`
+ * `npm run bench -- [regex] [--json | --markdown] [--from report.json] [--list] [--profile] [--runs N] [--warmup-ms N] [--min-run-ms N] [--quick]`
  *
  * Runs the named cases whose name matches `regex` (all by default) and prints a table, or with `--json` the
  * results as JSON on stdout (progress goes to stderr), so runs can be compared between commits, or with
- * `--markdown` the tables of the README's performance section. `--profile`
+ * `--markdown` the tables of the README's performance section (`--from report.json` prints a saved `--json`
+ * result again, as a table or Markdown, without running anything). `--profile`
  * writes a CPU profile of each case's timed runs to `.bench-work/profiles/`.
  */
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { allCases } from './cases.js';
 import { DEFAULT_TIMING, measure, type CaseResult, type MeasureHooks, type TimingOptions } from './harness.js';
 import { profilingHooks } from './profiler.js';
 import { describeEnvironment, formatMarkdown, formatTable, referenceNote, type BenchReport, type CaseFailure } from './report.js';
 
-const USAGE = `usage: npm run bench -- [regex] [--json | --markdown] [--list] [--profile] [--runs N] [--warmup-ms N] [--min-run-ms N] [--quick]`;
+const USAGE = `usage: npm run bench -- [regex] [--json | --markdown] [--from report.json] [--list] [--profile] [--runs N] [--warmup-ms N] [--min-run-ms N] [--quick]`;
 
 function positiveInteger(text: string | undefined, fallback: number, what: string): number {
   if (text === undefined) return fallback;
@@ -27,6 +29,7 @@ function main(): number {
     options: {
       json: { type: 'boolean', default: false },
       markdown: { type: 'boolean', default: false },
+      from: { type: 'string' },
       list: { type: 'boolean', default: false },
       quick: { type: 'boolean', default: false },
       profile: { type: 'boolean', default: false },
@@ -46,6 +49,11 @@ function main(): number {
     warmupMs: positiveInteger(values['warmup-ms'], base.warmupMs, '--warmup-ms'),
     minRunMs: positiveInteger(values['min-run-ms'], base.minRunMs, '--min-run-ms'),
   };
+  if (values.from !== undefined) {
+    const saved = JSON.parse(readFileSync(values.from, 'utf8')) as BenchReport;
+    console.log(values.markdown ? formatMarkdown(saved) : formatTable(saved));
+    return 0;
+  }
   const filter = new RegExp(positionals.join('|') || '.');
   const cases = allCases().filter((benchCase) => filter.test(benchCase.name));
   if (values.list) {
