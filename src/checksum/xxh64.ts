@@ -31,15 +31,15 @@ function multiply(aHi: number, aLo: number, bHi: number, bLo: number): number {
 
 /** Low half of (aHi:aLo) + (bHi:bLo) mod 2^64; the high half is left in `carryHi`. */
 function add(aHi: number, aLo: number, bHi: number, bLo: number): number {
-  const lo = aLo + bLo;
-  carryHi = (aHi + bHi + (lo > 0xffffffff ? 1 : 0)) >>> 0;
-  return lo >>> 0;
+  const low = aLo + bLo;
+  carryHi = (aHi + bHi + (low > 0xffffffff ? 1 : 0)) >>> 0;
+  return low >>> 0;
 }
 
-/** Low half of (hi:lo) rotated left by `count` (1..31); the high half is left in `carryHi`. */
-function rotateLeft(hi: number, lo: number, count: number): number {
-  carryHi = ((hi << count) | (lo >>> (32 - count))) >>> 0;
-  return ((lo << count) | (hi >>> (32 - count))) >>> 0;
+/** Low half of (hi:low) rotated left by `count` (1..31); the high half is left in `carryHi`. */
+function rotateLeft(hi: number, low: number, count: number): number {
+  carryHi = ((hi << count) | (low >>> (32 - count))) >>> 0;
+  return ((low << count) | (hi >>> (32 - count))) >>> 0;
 }
 
 function readU32(data: Uint8Array, at: number): number {
@@ -55,17 +55,17 @@ let resultLo = 0;
  * the high half in `carryHi`.
  */
 function round(accHi: number, accLo: number, laneHi: number, laneLo: number): number {
-  let lo = multiply(laneHi, laneLo, PRIME2_HI, PRIME2_LO);
-  lo = add(accHi, accLo, carryHi, lo);
-  lo = rotateLeft(carryHi, lo, 31);
-  return multiply(carryHi, lo, PRIME1_HI, PRIME1_LO);
+  let low = multiply(laneHi, laneLo, PRIME2_HI, PRIME2_LO);
+  low = add(accHi, accLo, carryHi, low);
+  low = rotateLeft(carryHi, low, 31);
+  return multiply(carryHi, low, PRIME1_HI, PRIME1_LO);
 }
 
 /** XXH64 `mergeRound(h, acc)`: h ^= round(0, acc); h = h * PRIME1 + PRIME4. */
 function mergeRound(hashHi: number, hashLo: number, accHi: number, accLo: number): number {
   const roundLo = round(0, 0, accHi, accLo);
-  const lo = multiply(hashHi ^ carryHi, (hashLo ^ roundLo) >>> 0, PRIME1_HI, PRIME1_LO);
-  return add(carryHi, lo, PRIME4_HI, PRIME4_LO);
+  const low = multiply(hashHi ^ carryHi, (hashLo ^ roundLo) >>> 0, PRIME1_HI, PRIME1_LO);
+  return add(carryHi, low, PRIME4_HI, PRIME4_LO);
 }
 
 /**
@@ -156,16 +156,16 @@ function hashHalves(data: Uint8Array, start: number, end: number, seedHi: number
   let hashLo: number;
   if (length >= 32) {
     // Four accumulators: seed + P1 + P2, seed + P2, seed, seed - P1.
-    let lo = add(seedHi, seedLo, PRIME1_HI, PRIME1_LO);
-    lanes[1] = add(carryHi, lo, PRIME2_HI, PRIME2_LO);
+    let low = add(seedHi, seedLo, PRIME1_HI, PRIME1_LO);
+    lanes[1] = add(carryHi, low, PRIME2_HI, PRIME2_LO);
     lanes[0] = carryHi;
     lanes[3] = add(seedHi, seedLo, PRIME2_HI, PRIME2_LO);
     lanes[2] = carryHi;
     lanes[4] = seedHi;
     lanes[5] = seedLo;
     // -P1 mod 2^64 is the two's complement of P1.
-    lo = add(seedHi, seedLo, ~PRIME1_HI >>> 0, (~PRIME1_LO + 1) >>> 0);
-    lanes[7] = lo;
+    low = add(seedHi, seedLo, ~PRIME1_HI >>> 0, (~PRIME1_LO + 1) >>> 0);
+    lanes[7] = low;
     lanes[6] = carryHi;
     const stripeLength = length - (length & 31);
     hashStripeBytes(data, start, stripeLength);
@@ -208,24 +208,24 @@ function hashHalves(data: Uint8Array, start: number, end: number, seedHi: number
 
   while (at + 8 <= end) {
     const laneLo = round(0, 0, readU32(data, at + 4), readU32(data, at));
-    let lo = rotateLeft(hashHi ^ carryHi, (hashLo ^ laneLo) >>> 0, 27);
-    lo = multiply(carryHi, lo, PRIME1_HI, PRIME1_LO);
-    hashLo = add(carryHi, lo, PRIME4_HI, PRIME4_LO);
+    let low = rotateLeft(hashHi ^ carryHi, (hashLo ^ laneLo) >>> 0, 27);
+    low = multiply(carryHi, low, PRIME1_HI, PRIME1_LO);
+    hashLo = add(carryHi, low, PRIME4_HI, PRIME4_LO);
     hashHi = carryHi;
     at += 8;
   }
   if (at + 4 <= end) {
     const wordLo = multiply(0, readU32(data, at), PRIME1_HI, PRIME1_LO);
-    let lo = rotateLeft(hashHi ^ carryHi, (hashLo ^ wordLo) >>> 0, 23);
-    lo = multiply(carryHi, lo, PRIME2_HI, PRIME2_LO);
-    hashLo = add(carryHi, lo, PRIME3_HI, PRIME3_LO);
+    let low = rotateLeft(hashHi ^ carryHi, (hashLo ^ wordLo) >>> 0, 23);
+    low = multiply(carryHi, low, PRIME2_HI, PRIME2_LO);
+    hashLo = add(carryHi, low, PRIME3_HI, PRIME3_LO);
     hashHi = carryHi;
     at += 4;
   }
   while (at < end) {
     const byteLo = multiply(0, data[at]!, PRIME5_HI, PRIME5_LO);
-    const lo = rotateLeft(hashHi ^ carryHi, (hashLo ^ byteLo) >>> 0, 11);
-    hashLo = multiply(carryHi, lo, PRIME1_HI, PRIME1_LO);
+    const low = rotateLeft(hashHi ^ carryHi, (hashLo ^ byteLo) >>> 0, 11);
+    hashLo = multiply(carryHi, low, PRIME1_HI, PRIME1_LO);
     hashHi = carryHi;
     at += 1;
   }

@@ -327,32 +327,32 @@ export class BlockEncoder {
     const llCodes = this.llCodes;
     const mlCodes = this.mlCodes;
     const ofCodes = this.ofCodes;
-    const ll = this.literalLengths.chosen;
-    const of = this.offsets.chosen;
-    const ml = this.matchLengths.chosen;
-    const llStates = ll.stateTable;
-    const llDeltaBits = ll.deltaNbBits;
-    const llDeltaState = ll.deltaFindState;
-    const ofStates = of.stateTable;
-    const ofDeltaBits = of.deltaNbBits;
-    const ofDeltaState = of.deltaFindState;
-    const mlStates = ml.stateTable;
-    const mlDeltaBits = ml.deltaNbBits;
-    const mlDeltaState = ml.deltaFindState;
+    const llTable = this.literalLengths.chosen;
+    const ofTable = this.offsets.chosen;
+    const mlTable = this.matchLengths.chosen;
+    const llStates = llTable.stateTable;
+    const llDeltaBits = llTable.deltaNbBits;
+    const llDeltaState = llTable.deltaFindState;
+    const ofStates = ofTable.stateTable;
+    const ofDeltaBits = ofTable.deltaNbBits;
+    const ofDeltaState = ofTable.deltaFindState;
+    const mlStates = mlTable.stateTable;
+    const mlDeltaBits = mlTable.deltaNbBits;
+    const mlDeltaState = mlTable.deltaFindState;
     let position = start;
     let bits = 0;
     let pending = 0;
     // The decoder reads backwards: the last sequence is written first, the first states last.
     const last = count - 1;
-    let mlState = initialState(ml, mlCodes[last]!);
-    let ofState = initialState(of, ofCodes[last]!);
-    let llState = initialState(ll, llCodes[last]!);
+    let mlState = initialState(mlTable, mlCodes[last]!);
+    let ofState = initialState(ofTable, ofCodes[last]!);
+    let llState = initialState(llTable, llCodes[last]!);
     for (let i = last; i >= 0; i--) {
       const llCode = llCodes[i]!;
       const mlCode = mlCodes[i]!;
       const ofCode = ofCodes[i]!;
       if (i < last) {
-        // FSE transitions: emit the low bits of each state, then move to the state of this code.
+        // FSE transitions: emit the low bits ofTable each state, then move to the state ofTable this code.
         let stateBits = (ofState + ofDeltaBits[ofCode]!) >> 16;
         bits |= (ofState & ((1 << stateBits) - 1)) << pending;
         pending += stateBits;
@@ -424,9 +424,9 @@ export class BlockEncoder {
     }
     const writer = new BitWriter(output, position);
     writer.add(bits, pending);
-    flushState(ml, writer, mlState);
-    flushState(of, writer, ofState);
-    flushState(ll, writer, llState);
+    flushState(mlTable, writer, mlState);
+    flushState(ofTable, writer, ofState);
+    flushState(llTable, writer, llState);
     return writer.close();
   }
 }

@@ -31,23 +31,23 @@ const work = /*#__PURE__*/ new Float64Array(256);
 const rankStart = /*#__PURE__*/ new Uint32Array(MAX_HUFFMAN_BITS + 2);
 
 /**
- * Optimal code lengths for the `n` (>= 2) frequencies in `frequencies`, sorted ascending, computed in place
+ * Optimal code lengths for the `count` (>= 2) frequencies in `frequencies`, sorted ascending, computed in place
  * (Moffat and Katajainen's in-place minimum-redundancy algorithm): on return `frequencies[i]` is the length of
  * the i-th least frequent symbol.
  */
-function minimumRedundancyLengths(frequencies: Float64Array, n: number): void {
+function minimumRedundancyLengths(frequencies: Float64Array, count: number): void {
   // Phase 1: build the tree, storing parent pointers in place of internal-node weights.
   frequencies[0] = frequencies[0]! + frequencies[1]!;
   let root = 0;
   let leaf = 2;
-  for (let next = 1; next < n - 1; next++) {
-    if (leaf >= n || frequencies[root]! < frequencies[leaf]!) {
+  for (let next = 1; next < count - 1; next++) {
+    if (leaf >= count || frequencies[root]! < frequencies[leaf]!) {
       frequencies[next] = frequencies[root]!;
       frequencies[root++] = next;
     } else {
       frequencies[next] = frequencies[leaf++]!;
     }
-    if (leaf >= n || (root < next && frequencies[root]! < frequencies[leaf]!)) {
+    if (leaf >= count || (root < next && frequencies[root]! < frequencies[leaf]!)) {
       frequencies[next] = frequencies[next]! + frequencies[root]!;
       frequencies[root++] = next;
     } else {
@@ -55,14 +55,14 @@ function minimumRedundancyLengths(frequencies: Float64Array, n: number): void {
     }
   }
   // Phase 2: internal-node depths.
-  frequencies[n - 2] = 0;
-  for (let next = n - 3; next >= 0; next--) frequencies[next] = frequencies[frequencies[next]!]! + 1;
+  frequencies[count - 2] = 0;
+  for (let next = count - 3; next >= 0; next--) frequencies[next] = frequencies[frequencies[next]!]! + 1;
   // Phase 3: leaf depths.
   let available = 1;
   let used = 0;
   let depth = 0;
-  root = n - 2;
-  let next = n - 1;
+  root = count - 2;
+  let next = count - 1;
   while (available > 0) {
     while (root >= 0 && frequencies[root] === depth) {
       used++;
@@ -79,13 +79,13 @@ function minimumRedundancyLengths(frequencies: Float64Array, n: number): void {
 }
 
 /**
- * Limits the lengths of `sortedSymbols[0, n)` (least frequent first) to `limit` bits and restores a complete
+ * Limits the lengths of `sortedSymbols[0, count)` (least frequent first) to `limit` bits and restores a complete
  * code (Kraft sum exactly 1), lengthening the least frequent short codes and shortening the most frequent.
  */
-function limitLengths(lengths: Uint8Array, n: number, limit: number): void {
+function limitLengths(lengths: Uint8Array, count: number, limit: number): void {
   const full = 1 << limit;
   let kraft = 0;
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < count; i++) {
     const symbol = sortedSymbols[i]!;
     if (lengths[symbol]! > limit) lengths[symbol] = limit;
     kraft += 1 << (limit - lengths[symbol]!);
@@ -93,7 +93,7 @@ function limitLengths(lengths: Uint8Array, n: number, limit: number): void {
   // Too many short codes: lengthen the least frequent codes that are still below the limit.
   while (kraft > full) {
     let chosen = -1;
-    for (let i = 0; i < n; i++) {
+    for (let i = 0; i < count; i++) {
       const symbol = sortedSymbols[i]!;
       const length = lengths[symbol]!;
       if (length < limit && (chosen < 0 || length > lengths[chosen]!)) chosen = symbol;
@@ -102,7 +102,7 @@ function limitLengths(lengths: Uint8Array, n: number, limit: number): void {
     lengths[chosen]!++;
   }
   // Room left: shorten the most frequent codes that fit the gap.
-  for (let i = n - 1; i >= 0 && kraft < full; i--) {
+  for (let i = count - 1; i >= 0 && kraft < full; i--) {
     const symbol = sortedSymbols[i]!;
     while (lengths[symbol]! > 1 && kraft + (1 << (limit - lengths[symbol]!)) <= full) {
       kraft += 1 << (limit - lengths[symbol]!);
@@ -116,17 +116,17 @@ function limitLengths(lengths: Uint8Array, n: number, limit: number): void {
  * symbols are present (the literals are then raw or RLE).
  */
 export function buildHuffmanEncoder(counts: Uint32Array, encoder: HuffmanEncoder): boolean {
-  let n = 0;
-  for (let symbol = 0; symbol < 256; symbol++) if (counts[symbol]! > 0) sortedSymbols[n++] = symbol;
-  if (n < 2) return false;
-  const symbols = sortedSymbols.subarray(0, n);
+  let present = 0;
+  for (let symbol = 0; symbol < 256; symbol++) if (counts[symbol]! > 0) sortedSymbols[present++] = symbol;
+  if (present < 2) return false;
+  const symbols = sortedSymbols.subarray(0, present);
   symbols.sort((a, b) => counts[a]! - counts[b]! || a - b);
-  for (let i = 0; i < n; i++) work[i] = counts[symbols[i]!]!;
-  minimumRedundancyLengths(work, n);
+  for (let i = 0; i < present; i++) work[i] = counts[symbols[i]!]!;
+  minimumRedundancyLengths(work, present);
   const lengths = encoder.lengths;
   lengths.fill(0);
-  for (let i = 0; i < n; i++) lengths[symbols[i]!] = work[i]!;
-  limitLengths(lengths, n, MAX_HUFFMAN_BITS);
+  for (let i = 0; i < present; i++) lengths[symbols[i]!] = work[i]!;
+  limitLengths(lengths, present, MAX_HUFFMAN_BITS);
 
   let maxBits = 0;
   let symbolCount = 0;
