@@ -6,6 +6,7 @@
 import { BinaryReader, BinaryWriter } from '@bufbuild/protobuf/wire';
 import { ByteReader } from '../src/binary/byte-reader.js';
 import { ByteWriter } from '../src/binary/byte-writer.js';
+import { int64FromHalves } from '../src/binary/int64.js';
 import { loadEntries } from './data.js';
 import type { BenchCase } from './harness.js';
 
@@ -112,7 +113,18 @@ export function varintCases(): BenchCase[] {
       },
       {
         name: `varint/${kind.label}-decode/ours-halves`,
-        setup: prepare,
+        setup: () => {
+          const facts = prepare();
+          const reader = new ByteReader(encoded);
+          const halves = values.map(() => {
+            if (kind.signed) reader.varint64Halves();
+            else reader.uvarint64Halves();
+            const value = int64FromHalves(reader.lo, reader.hi);
+            return kind.signed ? value : BigInt.asUintN(64, value);
+          });
+          sameValues(halves, values, 'ours (halves)');
+          return facts;
+        },
         run: decodeHalves,
         work,
       },
