@@ -24,21 +24,21 @@ export interface MatcherSettings {
 
 const MAX_BASE = 0x7fffffff - (1 << 26);
 
-/** Number of equal bytes at `a` and `b` (`view` sees `data`), comparing up to `limit` (exclusive) for `a`. */
-function matchLength(data: Uint8Array, view: DataView, a: number, b: number, limit: number): number {
-  const start = a;
-  while (a + 4 <= limit) {
-    const difference = view.getUint32(a, true) ^ view.getUint32(b, true);
+/** Number of equal bytes at `current` and `earlier` (`view` sees `data`), comparing up to `limit` (exclusive) for `current`. */
+function matchLength(data: Uint8Array, view: DataView, current: number, earlier: number, limit: number): number {
+  const start = current;
+  while (current + 4 <= limit) {
+    const difference = view.getUint32(current, true) ^ view.getUint32(earlier, true);
     // Little-endian: the first differing byte holds the lowest set bit of the difference.
-    if (difference !== 0) return a - start + ((31 - Math.clz32(difference & -difference)) >>> 3);
-    a += 4;
-    b += 4;
+    if (difference !== 0) return current - start + ((31 - Math.clz32(difference & -difference)) >>> 3);
+    current += 4;
+    earlier += 4;
   }
-  while (a < limit && data[a] === data[b]) {
-    a++;
-    b++;
+  while (current < limit && data[current] === data[earlier]) {
+    current++;
+    earlier++;
   }
-  return a - start;
+  return current - start;
 }
 
 /** A reusable double-hash match finder. */
