@@ -29,6 +29,9 @@ export const MATCH_LENGTH_BITS = /*#__PURE__*/ Uint8Array.of(
 );
 /** Largest offset code this decoder accepts (offsets up to 2^32 - 4, far beyond any window). */
 export const MAX_OFFSET_CODE = 31;
+/** Baselines (2^code) and extra bits (code) of the offset codes. */
+const OFFSET_BASE = /*#__PURE__*/ Uint32Array.from({ length: MAX_OFFSET_CODE + 1 }, (_, code) => 2 ** code);
+const OFFSET_BITS = /*#__PURE__*/ Uint8Array.from({ length: MAX_OFFSET_CODE + 1 }, (_, code) => code);
 
 /** Predefined distributions (RFC 8878 section 3.1.1.3.2.2) and their accuracy logs. */
 export const PREDEFINED_LITERAL_LENGTHS = /*#__PURE__*/ Int16Array.of(
@@ -59,19 +62,21 @@ const KIND_NAME = ['literal-length', 'offset', 'match-length'] as const;
 /** Fills `value`/`extraBits` of every state from the state's code. */
 function attachCodeValues(table: FseTable, kind: SymbolKind): void {
   const size = 1 << table.accuracyLog;
+  const { symbol, nbBits, baseline, value, extraBits, packed } = table;
+  let bases = OFFSET_BASE;
+  let bits = OFFSET_BITS;
+  if (kind === SymbolKind.LiteralLength) {
+    bases = LITERAL_LENGTH_BASE;
+    bits = LITERAL_LENGTH_BITS;
+  } else if (kind === SymbolKind.MatchLength) {
+    bases = MATCH_LENGTH_BASE;
+    bits = MATCH_LENGTH_BITS;
+  }
   for (let state = 0; state < size; state++) {
-    const code = table.symbol[state]!;
-    if (kind === SymbolKind.LiteralLength) {
-      table.value[state] = LITERAL_LENGTH_BASE[code]!;
-      table.extraBits[state] = LITERAL_LENGTH_BITS[code]!;
-    } else if (kind === SymbolKind.MatchLength) {
-      table.value[state] = MATCH_LENGTH_BASE[code]!;
-      table.extraBits[state] = MATCH_LENGTH_BITS[code]!;
-    } else {
-      table.value[state] = 2 ** code;
-      table.extraBits[state] = code;
-    }
-    table.packed[state] = table.extraBits[state]! | (table.nbBits[state]! << 8) | (table.baseline[state]! << 16);
+    const code = symbol[state]!;
+    value[state] = bases[code]!;
+    extraBits[state] = bits[code]!;
+    packed[state] = bits[code]! | (nbBits[state]! << 8) | (baseline[state]! << 16);
   }
 }
 
