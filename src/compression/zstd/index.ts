@@ -11,7 +11,9 @@ import { decompressZstd } from './decoder.js';
 import { compressZstd, type ZstdLevel } from './encoder.js';
 import { decompressWithFzstd } from './fzstd-adapter.js';
 
+/** The encoder, our decoder and the fzstd-backed decoder, for direct use. */
 export { compressZstd, decompressZstd, decompressWithFzstd };
+/** The encoder's compression levels. */
 export type { ZstdLevel };
 
 /**

@@ -33,19 +33,24 @@ export const MAX_OFFSET_CODE = 31;
 const OFFSET_BASE = /*#__PURE__*/ Uint32Array.from({ length: MAX_OFFSET_CODE + 1 }, (_, code) => 2 ** code);
 const OFFSET_BITS = /*#__PURE__*/ Uint8Array.from({ length: MAX_OFFSET_CODE + 1 }, (_, code) => code);
 
-/** Predefined distributions (RFC 8878 section 3.1.1.3.2.2) and their accuracy logs. */
+/** Predefined distribution of literal-length codes (RFC 8878 section 3.1.1.3.2.2). */
 export const PREDEFINED_LITERAL_LENGTHS = /*#__PURE__*/ Int16Array.of(
   4, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 1, 1, 1, 1, 1, -1, -1, -1, -1,
 );
+/** Predefined distribution of match-length codes. */
 export const PREDEFINED_MATCH_LENGTHS = /*#__PURE__*/ Int16Array.of(
   1, 4, 3, 2, 2, 2, 2, 2, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
   1, 1, 1, 1, 1, 1, 1, -1, -1, -1, -1, -1, -1, -1,
 );
+/** Predefined distribution of offset codes. */
 export const PREDEFINED_OFFSETS = /*#__PURE__*/ Int16Array.of(
   1, 1, 1, 1, 1, 1, 2, 2, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, -1, -1, -1, -1, -1,
 );
+/** Accuracy log of the predefined literal-length table. */
 export const PREDEFINED_LITERAL_LENGTH_LOG = 6;
+/** Accuracy log of the predefined match-length table. */
 export const PREDEFINED_MATCH_LENGTH_LOG = 6;
+/** Accuracy log of the predefined offset table. */
 export const PREDEFINED_OFFSET_LOG = 5;
 
 /** Which of the three sequence symbols a table codes. */
