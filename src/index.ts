@@ -28,6 +28,9 @@ export {
   lz4Codec4M,
   snappyCodec,
   zstdCodec,
+  createZstdCodec,
+  fzstdCodec,
+  type ZstdLevel,
 } from './compression/index.js';
 export {
   readChunk,

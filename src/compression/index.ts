@@ -7,4 +7,4 @@ export { gzipCodec } from './gzip.js';
 export { flateCodec } from './flate.js';
 export { lz4Codec64k, lz4Codec256k, lz4Codec1M, lz4Codec4M } from './lz4.js';
 export { snappyCodec } from './snappy.js';
-export { zstdCodec } from './zstd/index.js';
+export { zstdCodec, createZstdCodec, fzstdCodec, type ZstdLevel } from './zstd/index.js';
