@@ -149,8 +149,9 @@ function speeds(result: CaseResult | undefined): string {
 }
 
 /**
- * Our speed over Go's, by elapsed and by CPU time, e.g. `0.95x / 1.02x ✅`: ✅ when both reach Go, ❌ when
- * neither does, ≈ when only the CPU-time figure does (the elapsed one was slowed by other work, or it is close).
+ * Our speed over Go's, by elapsed and by CPU time, e.g. `1.02x / 1.05x ✅`: ✅ when both reach Go, ❌ when
+ * neither does, ≈ when only one does (a busy machine slows elapsed time; on a quiet one, GC threads on the
+ * second core add CPU time).
  */
 function verdict(result: CaseResult | undefined): string {
   const go = result?.reference?.mbps;
@@ -203,7 +204,7 @@ export function formatMarkdown(report: BenchReport): string {
     `Measured ${env.date.slice(0, 16).replace('T', ' ')} UTC on ${env.cpu} (${env.cores} cores, ${env.memoryGiB} GiB), ${env.platform}, ` +
       `Node ${env.node}, commit ${env.commit}; median of ${report.timing.runs} runs (5 for whole-chunk and whole-process cases). ` +
       `Go: ${report.reference.go}, GOMAXPROCS=${report.reference.gomaxprocs}, measured separately on a machine of the same kind. ` +
-      `MB/s cells: by elapsed time / by CPU time; vs Go likewise (✅ both at or above Go, ≈ only by CPU time, ❌ neither). ` +
+      `MB/s cells: by elapsed time / by CPU time; vs Go likewise (✅ both at or above Go, ≈ one of the two, ❌ neither). ` +
       `Load average when the run started: ${env.loadAverage}.`,
     '',
     ...targetsTable(report),
