@@ -5,8 +5,12 @@
  * `0x184D2A50`..`0x184D2A5F`, a 4-byte length, then that many ignored bytes). A zstd frame is a header, blocks
  * each with a 3-byte header, and an optional 4-byte XXH64 content checksum.
  */
+import { readUint32LE as readU32LE } from '../../binary/little-endian.js';
 import { LokiChunkError } from '../../errors.js';
 import { xxh64Low32 } from '../../checksum/xxh64.js';
+
+/** The little-endian u32 reader, under the name the zstd modules use. */
+export { readU32LE };
 
 /** Magic number of a zstd frame (little-endian on the wire). */
 export const FRAME_MAGIC = 0xfd2fb528;
@@ -36,11 +40,6 @@ export interface FrameHeader {
   hasChecksum: boolean;
   /** Dictionary id, 0 when none. */
   dictionaryId: number;
-}
-
-/** The little-endian 32-bit value at `at` (the caller has checked the bounds). */
-export function readU32LE(data: Uint8Array, at: number): number {
-  return (data[at]! | (data[at + 1]! << 8) | (data[at + 2]! << 16) | (data[at + 3]! << 24)) >>> 0;
 }
 
 /** True when `magic` is one of the sixteen skippable-frame magics. */
