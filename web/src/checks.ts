@@ -1,8 +1,8 @@
 /**
  * What the in-memory and the range inspections share: checksum lines for the summary, a block's stored and
- * computed CRC-32C, and the blocks' overall time range.
+ * computed CRC-32C, the blocks' overall time range, and the summary fields a chunk gives either way.
  */
-import { crc32c } from '../../src/index.js';
+import { crc32c, type Chunk } from '../../src/index.js';
 import { formatCrc } from './format.js';
 import type { BlockRow, ChecksumLine, ChunkSummary } from './inspection.js';
 
@@ -55,4 +55,29 @@ export function timeRangeOf(rows: readonly BlockRow[]): ChunkSummary['timeRange'
       : { min: row.mint, max: row.maxt };
   }
   return range;
+}
+
+/** What a `Chunk` (read whole) and an `OpenedChunk` (read by ranges) both say about a chunk. */
+type ChunkMetadata = Pick<Chunk, 'format' | 'encoding' | 'headBlockFormat' | 'structuredMetadata' | 'symbols'> & {
+  wrapper: ChunkSummary['wrapper'];
+  metas: { blockCount: number };
+};
+
+/** The summary of a chunk whose header, footer and metas were read, from its metadata and its block rows. */
+export function chunkSummary(
+  chunk: ChunkMetadata,
+  rows: readonly BlockRow[],
+  read: Pick<ChunkSummary, 'source' | 'inputBytes' | 'chunkBytes' | 'checksums' | 'compressedBytes' | 'decompressedBytes' | 'readMode'>,
+): ChunkSummary {
+  return {
+    ...read,
+    format: chunk.format,
+    codec: { ...chunk.encoding },
+    headBlockFormat: { ...chunk.headBlockFormat },
+    wrapper: chunk.wrapper,
+    timeRange: timeRangeOf(rows),
+    blockCount: chunk.metas.blockCount,
+    metasEntryCount: rows.reduce((sum, row) => sum + (row.entryCount ?? 0), 0),
+    symbolCount: chunk.structuredMetadata ? chunk.symbols.length : null,
+  };
 }

@@ -17,7 +17,7 @@ import {
   type SalvageResult,
 } from '../../src/index.js';
 import { EntryColumns } from './entry-columns.js';
-import { blockChecksum, blocksChecksumLine, sectionChecksumLine, timeRangeOf } from './checks.js';
+import { blockChecksum, blocksChecksumLine, chunkSummary, sectionChecksumLine, timeRangeOf } from './checks.js';
 import type { BlockRow, ChecksumLine, ChunkSummary, Inspection, Problem, ReadMode } from './inspection.js';
 
 /** Loki's reading: moved blocks are found, corrupt ones skipped; checksum mismatches reported, not raised. */
@@ -100,23 +100,15 @@ function fromChunk(chunk: Chunk, mode: ReadMode, input: Uint8Array, source: stri
     ? rows.reduce((sum, row) => sum + (row.decompressedSize ?? 0), 0)
     : null;
   const kept = rows.filter((row) => row.status !== 'skipped');
-  const summary: ChunkSummary = {
+  const summary = chunkSummary(chunk, rows, {
     source,
     inputBytes: input.length,
     chunkBytes: chunk.bytes.length,
-    format: chunk.format,
-    codec: { ...chunk.encoding },
-    headBlockFormat: { ...chunk.headBlockFormat },
-    wrapper: chunk.wrapper,
     checksums,
-    timeRange: timeRangeOf(rows),
-    blockCount: chunk.metas.blockCount,
-    metasEntryCount: rows.reduce((sum, row) => sum + (row.entryCount ?? 0), 0),
     compressedBytes: kept.reduce((sum, row) => sum + row.length, 0),
     decompressedBytes: decompressed,
-    symbolCount: chunk.structuredMetadata ? chunk.symbols.length : null,
     readMode,
-  };
+  });
   return {
     summary,
     blocks: rows,

@@ -19,8 +19,8 @@ import {
 } from '../../src/index.js';
 import { EntryColumns } from './entry-columns.js';
 import { inspectBytes, problemFrom } from './inspect-bytes.js';
-import { blockChecksum, blocksChecksumLine, sectionChecksumLine, timeRangeOf } from './checks.js';
-import type { BlockRow, ChecksumLine, ChunkSummary, EntryRequest, Inspection, Problem, ReadStats } from './inspection.js';
+import { blockChecksum, blocksChecksumLine, chunkSummary, sectionChecksumLine } from './checks.js';
+import type { BlockRow, ChecksumLine, EntryRequest, Inspection, Problem, ReadStats } from './inspection.js';
 
 /** Loki's reading, tolerant of checksum mismatches (reported, not raised), as for dropped files. */
 const AS_LOKI_READS: OpenChunkOptions = { lenient: true, verifyChecksums: false };
@@ -129,23 +129,15 @@ function rangeInspection(
       problems.push({ severity: 'error', message: `The ${section} section does not match its CRC-32C (Loki refuses the chunk).`, code: 'CHECKSUM_MISMATCH' });
     }
   }
-  const summary: ChunkSummary = {
+  const summary = chunkSummary(opened, rows, {
     source: url,
     inputBytes: http.size,
     chunkBytes: opened.size,
-    format: opened.format,
-    codec: { ...opened.encoding },
-    headBlockFormat: { ...opened.headBlockFormat },
-    wrapper: opened.wrapper,
     checksums,
-    timeRange: timeRangeOf(rows),
-    blockCount: opened.metas.blockCount,
-    metasEntryCount: rows.reduce((sum, row) => sum + (row.entryCount ?? 0), 0),
     compressedBytes: rows.reduce((sum, row) => sum + row.length, 0),
     decompressedBytes: null,
-    symbolCount: opened.structuredMetadata ? opened.symbols.length : null,
     readMode: 'ranges',
-  };
+  });
   const reported = new Set<number>();
   /** Marks the blocks the reads so far fetched: CRC, size, skipped or moved. */
   const refresh = () => {
