@@ -38,6 +38,11 @@ export interface BenchCase {
   callsPerRun?: number;
   /** Timed runs for this case (default {@link TimingOptions.runs}); slow whole-process cases use fewer. */
   runs?: number;
+  /**
+   * Fewest warm-up calls (default 1). Cases of 100+ ms per call need several: their first calls run while the
+   * optimising compiler and the heap's growth are still settling, which a time-only warm-up ends too early.
+   */
+  warmupCalls?: number;
 }
 
 /** How cases are timed. */
@@ -122,21 +127,24 @@ export interface MeasureHooks {
 
 /** Warms up, times and summarises one case. */
 export function measure(benchCase: BenchCase, timing: TimingOptions, hooks: MeasureHooks = {}): CaseResult {
-  const facts = benchCase.setup?.() ?? {};
+  // The previous case's garbage is collected before this one's setup, not after it: a forced collection just
+  // before timing resets the heap growth and bills the first runs a full mark-compact each.
   collectGarbage();
+  const facts = benchCase.setup?.() ?? {};
   // Warm-up, which also estimates the cost of one call.
   let warmCalls = 0;
   const warmStart = nowMs();
   do {
     sink = benchCase.run();
     warmCalls++;
-  } while (nowMs() - warmStart < timing.warmupMs);
+  } while (nowMs() - warmStart < timing.warmupMs || warmCalls < (benchCase.warmupCalls ?? 1));
   const perCallMs = (nowMs() - warmStart) / warmCalls;
   const callsPerRun = benchCase.callsPerRun ?? Math.max(1, Math.ceil(timing.minRunMs / Math.max(perCallMs, 1e-6)));
 
   const runsMs: number[] = [];
   const runs = benchCase.runs ?? timing.runs;
-  collectGarbage();
+  // No forced collection here: it would reset the heap's growth that the warm-up let settle, and bill every
+  // timed run of an allocating case a full mark-compact (measured: encode/none ran at 2x its CPU time).
   hooks.beforeRuns?.(benchCase);
   const runsCpuMs: number[] = [];
   for (let r = 0; r < runs; r++) {
