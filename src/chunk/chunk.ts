@@ -13,7 +13,7 @@ import { CHECKSUM_LENGTH, CHUNK_MAGIC, footerLength, headBlockFormatFor, headBlo
 import type { LogEntry } from './entry.js';
 import { parseFooter, parseHeader, type BlockMeta, type ChecksumCheck, type ChunkHeader, type SectionLocation } from './layout.js';
 import { resolveLimits, type ChunkLimits } from './limits.js';
-import { lokiOrder, type EntrySource, type HeadSource } from './loki-order.js';
+import { entriesOfPlan, planLokiOrder, type EntrySource, type HeadSource } from './loki-order.js';
 import { locateNameError, resolveQuery, withNormalizedNames, type EntriesQuery } from './query.js';
 import { codecForHeader, decodeSections, type MetasSection, type StructuredMetadataSection } from './sections.js';
 import { relocate } from './symbol-table.js';
@@ -233,21 +233,32 @@ export class Chunk {
 
   /**
    * Entries in `[from, through)` in exactly the order Loki's `MemChunk.Iterator` returns them. Blocks outside
-   * the range are never decompressed.
-   * @throws {LokiChunkError} while iterating, when a block cannot be decoded.
+   * the range are never decompressed; the others are decoded one at a time as the iteration reaches them.
+   * @throws {LokiChunkError} `INVALID_ARGUMENT` at once for a malformed query; while iterating, when a block
+   * cannot be decoded.
    */
-  *entries(query: EntriesQuery = {}): Generator<LogEntry, void, undefined> {
+  entries(query: EntriesQuery = {}): IterableIterator<LogEntry> {
     const { from, through, direction, normalizeNames } = resolveQuery(query);
-    const entries = lokiOrder(this.blocks, this.head, from, through, direction);
-    try {
-      if (!normalizeNames) {
-        yield* entries;
-        return;
-      }
-      for (const entry of entries) yield withNormalizedNames(entry);
-    } catch (error) {
-      throw locateNameError(error, this.structuredMetadata);
-    }
+    const plan = planLokiOrder(this.blocks, this.head, from, through);
+    const entries = entriesOfPlan(plan, from, through, direction);
+    if (plan.ordered && !normalizeNames) return entries;
+    return namedEntries(entries, normalizeNames, this.structuredMetadata);
+  }
+}
+
+/**
+ * Entries whose names are read, by the renaming or by the merge's tie-break: a name Loki's reader cannot
+ * normalise raises an error that is placed at the symbol table, where the name is stored.
+ */
+function* namedEntries(
+  entries: Iterable<LogEntry>,
+  normalizeNames: boolean,
+  structuredMetadata: StructuredMetadataSection | null,
+): Generator<LogEntry, void, undefined> {
+  try {
+    for (const entry of entries) yield normalizeNames ? withNormalizedNames(entry) : entry;
+  } catch (error) {
+    throw locateNameError(error, structuredMetadata);
   }
 }
 
