@@ -121,10 +121,12 @@ export class ChunkBlock implements EntrySource {
 
   /**
    * Every entry of the block in stored order (no time filter, no merging), as Loki's block iterator reads them.
+   * @param decompressed The block's payload when already at hand from {@link decompress}, so it is not
+   *   decompressed twice (the entries' `lineBytes` are views into it).
    * @throws {LokiChunkError} with `block` set, when the block cannot be decoded.
    */
-  decode(): LogEntry[] {
-    const payload = this.decompress();
+  decode(decompressed?: Uint8Array): LogEntry[] {
+    const payload = decompressed ?? this.decompress();
     try {
       return decodeBlockPayload(payload, this.context.payload);
     } catch (error) {

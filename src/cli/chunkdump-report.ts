@@ -226,7 +226,7 @@ function checkBlock(block: ChunkBlock, options: InspectOptions): BlockReport {
   let error: Problem | null = null;
   try {
     decompressed = block.decompress();
-    entries = block.decode();
+    entries = block.decode(decompressed);
   } catch (caught) {
     error = problemOf(caught, block.offset, block.index);
   }
