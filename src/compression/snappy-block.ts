@@ -147,10 +147,6 @@ export function maxSnappyBlockLength(length: number): number {
   return 32 + length + Math.floor(length / 6);
 }
 
-function load32(data: Uint8Array, at: number): number {
-  return data[at]! | (data[at + 1]! << 8) | (data[at + 2]! << 16) | (data[at + 3]! << 24);
-}
-
 function emitLiteral(out: Uint8Array, to: number, source: Uint8Array, from: number, end: number): number {
   const lengthMinusOne = end - from - 1;
   if (lengthMinusOne < 60) {
@@ -191,8 +187,25 @@ function emitCopy(out: Uint8Array, to: number, distance: number, length: number)
   return to;
 }
 
+/**
+ * How many bytes from `a` and `b` onwards are equal, stopping at `end` (`a < b`). Compares 32-bit words while
+ * they fit, then the differing word's low bytes (`Math.clz32(x & -x)` finds its lowest set bit).
+ */
+function matchLength(source: Uint8Array, view: DataView, a: number, b: number, end: number): number {
+  const start = b;
+  for (; b + 4 <= end; a += 4, b += 4) {
+    const difference = view.getInt32(a, true) ^ view.getInt32(b, true);
+    if (difference !== 0) return b - start + ((31 - Math.clz32(difference & -difference)) >>> 3);
+  }
+  while (b < end && source[a] === source[b]) {
+    a++;
+    b++;
+  }
+  return b - start;
+}
+
 /** Length-prefixed elements of `source[start, end)` (at most 65536 bytes) written at `out[to]`; returns the end. */
-function encodeElements(source: Uint8Array, start: number, end: number, out: Uint8Array, to: number): number {
+function encodeElements(source: Uint8Array, view: DataView, start: number, end: number, out: Uint8Array, to: number): number {
   const length = end - start;
   let shift = 32 - 8;
   let tableSize = 1 << 8;
@@ -200,13 +213,16 @@ function encodeElements(source: Uint8Array, start: number, end: number, out: Uin
     shift--;
     tableSize *= 2;
   }
-  hashTable.fill(0, 0, tableSize);
+  // A module binding in a local: V8 re-reads and re-checks a module binding on every use.
+  const table = hashTable;
+  table.fill(0, 0, tableSize);
 
-  // Positions below are relative to `start`; the match search stops INPUT_MARGIN bytes before the end.
+  // Positions below are relative to `start`; the match search stops INPUT_MARGIN bytes before the end, so
+  // every 32-bit load (at most `searchLimit + 1 + 4` bytes in) stays inside the block.
   const searchLimit = length - INPUT_MARGIN;
   let nextEmit = 0;
   let at = 1;
-  let nextHash = Math.imul(load32(source, start + at), HASH_MULTIPLIER) >>> shift;
+  let nextHash = Math.imul(view.getInt32(start + at, true), HASH_MULTIPLIER) >>> shift;
 
   search: for (;;) {
     // Skip faster the longer nothing matches: every 32 misses, step one byte further.
@@ -219,10 +235,10 @@ function encodeElements(source: Uint8Array, start: number, end: number, out: Uin
       next = at + step;
       skip += step;
       if (next > searchLimit) break search;
-      candidate = hashTable[nextHash & TABLE_MASK]!;
-      hashTable[nextHash & TABLE_MASK] = at;
-      nextHash = Math.imul(load32(source, start + next), HASH_MULTIPLIER) >>> shift;
-      if (load32(source, start + at) === load32(source, start + candidate)) break;
+      candidate = table[nextHash & TABLE_MASK]!;
+      table[nextHash & TABLE_MASK] = at;
+      nextHash = Math.imul(view.getInt32(start + next, true), HASH_MULTIPLIER) >>> shift;
+      if (view.getInt32(start + at, true) === view.getInt32(start + candidate, true)) break;
     }
 
     to = emitLiteral(out, to, source, start + nextEmit, start + at);
@@ -230,23 +246,18 @@ function encodeElements(source: Uint8Array, start: number, end: number, out: Uin
     // Emit copies for as long as the bytes right after one copy match again.
     for (;;) {
       const matchStart = at;
-      let from = start + candidate + 4;
-      let scan = start + at + 4;
-      while (scan < end && source[from] === source[scan]) {
-        from++;
-        scan++;
-      }
-      at = scan - start;
+      at += 4 + matchLength(source, view, start + candidate + 4, start + at + 4, end);
       to = emitCopy(out, to, matchStart - candidate, at - matchStart);
       nextEmit = at;
       if (at >= searchLimit) break search;
 
-      hashTable[(Math.imul(load32(source, start + at - 1), HASH_MULTIPLIER) >>> shift) & TABLE_MASK] = at - 1;
-      const currentHash = (Math.imul(load32(source, start + at), HASH_MULTIPLIER) >>> shift) & TABLE_MASK;
-      candidate = hashTable[currentHash]!;
-      hashTable[currentHash] = at;
-      if (load32(source, start + at) !== load32(source, start + candidate)) {
-        nextHash = Math.imul(load32(source, start + at + 1), HASH_MULTIPLIER) >>> shift;
+      table[(Math.imul(view.getInt32(start + at - 1, true), HASH_MULTIPLIER) >>> shift) & TABLE_MASK] = at - 1;
+      const here = view.getInt32(start + at, true);
+      const currentHash = (Math.imul(here, HASH_MULTIPLIER) >>> shift) & TABLE_MASK;
+      candidate = table[currentHash]!;
+      table[currentHash] = at;
+      if (here !== view.getInt32(start + candidate, true)) {
+        nextHash = Math.imul(view.getInt32(start + at + 1, true), HASH_MULTIPLIER) >>> shift;
         at++;
         break;
       }
@@ -260,9 +271,16 @@ function encodeElements(source: Uint8Array, start: number, end: number, out: Uin
 /**
  * Compresses `source[start, end)` (at most 65536 bytes, one framing-format chunk) as one Snappy block at
  * `out[to]`, exactly as golang/snappy's `Encode` does; `out` must have {@link maxSnappyBlockLength} bytes of room.
- * Returns the offset after the block.
+ * Returns the offset after the block. Pass {@link viewOf} `source` when compressing many blocks, to build it once.
  */
-export function compressSnappyBlock(source: Uint8Array, start: number, end: number, out: Uint8Array, to: number): number {
+export function compressSnappyBlock(
+  source: Uint8Array,
+  start: number,
+  end: number,
+  out: Uint8Array,
+  to: number,
+  sourceView: DataView = viewOf(source),
+): number {
   let length = end - start;
   while (length >= 0x80) {
     out[to++] = (length & 0x7f) | 0x80;
@@ -271,5 +289,5 @@ export function compressSnappyBlock(source: Uint8Array, start: number, end: numb
   out[to++] = length;
   if (end - start === 0) return to;
   if (end - start < MIN_NON_LITERAL_BLOCK_SIZE) return emitLiteral(out, to, source, start, end);
-  return encodeElements(source, start, end, out, to);
+  return encodeElements(source, sourceView, start, end, out, to);
 }

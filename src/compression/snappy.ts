@@ -124,11 +124,12 @@ function compressStream(data: Uint8Array): Uint8Array {
   const out = new Uint8Array(STREAM_IDENTIFIER.length + chunkCount * headers + maxSnappyBlockLength(data.length) + chunkCount * 32);
   out.set(STREAM_IDENTIFIER);
   let to = STREAM_IDENTIFIER.length;
+  const dataView = viewOf(data);
   for (let start = 0; start < data.length; start += MAX_CHUNK_DATA) {
     const end = Math.min(data.length, start + MAX_CHUNK_DATA);
     const length = end - start;
     const checksum = maskedCrc32c(data.subarray(start, end));
-    const blockEnd = compressSnappyBlock(data, start, end, out, to + headers);
+    const blockEnd = compressSnappyBlock(data, start, end, out, to + headers, dataView);
     const compressedLength = blockEnd - to - headers;
     // golang/snappy keeps the compressed form only when it saves at least 12.5%.
     if (compressedLength < length - Math.floor(length / 8)) {
