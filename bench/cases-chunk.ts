@@ -9,6 +9,7 @@ import type { EntryInput } from '../src/chunk/entry-input.js';
 import { createCodecRegistry, defaultCodecRegistry } from '../src/compression/defaults.js';
 import type { CodecRegistry } from '../src/compression/registry.js';
 import { fzstdCodec } from '../src/compression/zstd/index.js';
+import { createNodeCodecRegistry } from '../src/node.js';
 import { EntryDigest, goFigures, loadEntries, loadGoSnappyChunks } from './data.js';
 import type { BenchCase } from './harness.js';
 
@@ -162,35 +163,40 @@ function entriesToWrite(): EntryInput[] {
   return writerInput;
 }
 
-/** Encodes every benchmark entry with `codec`; returns the chunk bytes. */
-function encodeAll(codec: string): Uint8Array[] {
+/** Encodes every benchmark entry with `codec` (from `codecs`, default the built-in registry); returns the chunk bytes. */
+function encodeAll(codec: string, codecs?: ChunkSet['codecs']): Uint8Array[] {
   const chunks: Uint8Array[] = [];
-  for (const chunk of encodeChunksSync(entriesToWrite(), { ...INGESTER_DEFAULTS, encoding: codec })) chunks.push(chunk.bytes);
+  const options = { ...INGESTER_DEFAULTS, encoding: codec, codecs: codecs?.registry };
+  for (const chunk of encodeChunksSync(entriesToWrite(), options)) chunks.push(chunk.bytes);
   return chunks;
 }
 
 const encodedCache = new Map<string, Uint8Array[]>();
 
 /** Our chunks for `codec`, encoded once and shared by the decode cases. */
-function oursEncoded(codec: string): Uint8Array[] {
-  let chunks = encodedCache.get(codec);
+function oursEncoded(codec: string, codecs?: ChunkSet['codecs']): Uint8Array[] {
+  const key = [codec, codecs?.label ?? ''].join('-');
+  let chunks = encodedCache.get(key);
   if (!chunks) {
-    chunks = encodeAll(codec);
-    encodedCache.set(codec, chunks);
+    chunks = encodeAll(codec, codecs);
+    encodedCache.set(key, chunks);
   }
   return chunks;
 }
 
-/** Encode every benchmark entry with one codec: chunk count, size and ratio beside Go's. */
-export function encodeCase(codec: string): BenchCase {
+/**
+ * Encode every benchmark entry with one codec: chunk count, size and ratio beside Go's. With `codecs`, the codec
+ * comes from that registry and the case name has its label.
+ */
+export function encodeCase(codec: string, codecs?: ChunkSet['codecs']): BenchCase {
   const go = goFigures(codec);
   return {
-    name: `chunk/encode/${codec}`,
+    name: `chunk/encode/${[codec, codecs?.label ?? ''].filter(Boolean).join('-')}`,
     work: () => ({ bytes: loadEntries().lineBytes, items: loadEntries().entries.length }),
     runs: WHOLE_CHUNK_RUNS,
       warmupCalls: WHOLE_CHUNK_WARMUP_CALLS,
     setup: () => {
-      const chunks = oursEncoded(codec);
+      const chunks = oursEncoded(codec, codecs);
       const facts: Record<string, number | string> = checkDecodesEverything(chunks, `our ${codec} chunks`);
       const total = chunks.reduce((sum, bytes) => sum + bytes.length, 0);
       facts.ratio = +(loadEntries().lineBytes / total).toFixed(3);
@@ -202,7 +208,7 @@ export function encodeCase(codec: string): BenchCase {
       }
       return facts;
     },
-    run: () => encodeAll(codec),
+    run: () => encodeAll(codec, codecs),
     ...(go ? { reference: { mbps: go.encodeMBps, label: 'encode' } } : {}),
   };
 }
@@ -227,6 +233,15 @@ export const GO_SNAPPY: ChunkSet = {
   origin: 'go',
   chunks: () => (goSnappyBytes ??= loadGoSnappyChunks().map((chunk) => chunk.bytes)),
 };
+
+/** gzip and flate over `node:zlib` (the Node entry point's registry): encode, and our chunks decoded. */
+export function nodeZlibChunkCases(): BenchCase[] {
+  const codecs = { registry: createNodeCodecRegistry(), label: 'node' };
+  return ['gzip', 'flate'].flatMap((codec) => [
+    encodeCase(codec, codecs),
+    ...decodeCases({ codec, origin: 'ours', chunks: () => oursEncoded(codec), codecs }, false),
+  ]);
+}
 
 /** Our zstd chunks read through fzstd instead of our decoder: the third-party decoder the issue measured. */
 export const OURS_ZSTD_VIA_FZSTD: ChunkSet = {

@@ -1,5 +1,5 @@
 /** The list of every benchmark case, in the order they run and print. */
-import { codecChunkCases, decodeCases, GO_SNAPPY, OURS_ZSTD_VIA_FZSTD, queryCases } from './cases-chunk.js';
+import { codecChunkCases, decodeCases, GO_SNAPPY, nodeZlibChunkCases, OURS_ZSTD_VIA_FZSTD, queryCases } from './cases-chunk.js';
 import { checksumCases, codecCases } from './cases-codec.js';
 import { processCases } from './cases-process.js';
 import { varintCases } from './cases-varint.js';
@@ -13,6 +13,7 @@ export function allCases(): BenchCase[] {
     ...codecCases(),
     ...codecChunkCases(),
     ...decodeCases(OURS_ZSTD_VIA_FZSTD, false),
+    ...nodeZlibChunkCases(),
     ...decodeCases(GO_SNAPPY),
     ...queryCases(),
     ...processCases(),

@@ -57,6 +57,15 @@ export function feedInPieces(
   } while (at < data.length);
 }
 
+/**
+ * Size of a first output buffer for inflating `deflatedLength` bytes that should give `wanted` bytes: never more
+ * than those bytes can expand to nor than `limit`, plus one byte, so that a full buffer means "longer than that".
+ */
+export function inflateBufferSize(deflatedLength: number, wanted: number, limit: number): number {
+  const expandable = Math.ceil((deflatedLength * (1 << 20)) / INPUT_PER_MIB) + 1024;
+  return Math.min(wanted, limit, expandable) + 1;
+}
+
 /** Inflates with fflate's streaming inflater, stopping as soon as the output passes `limit`. */
 function inflateStreaming(deflated: Uint8Array, limit: number, codec: string): Uint8Array {
   const pieces: Uint8Array[] = [];
@@ -96,8 +105,7 @@ export function inflateBounded(
       // The expected size comes from the input (gzip's ISIZE, a chunk's metas): trust it to size a buffer only
       // as far as these bytes could expand. One byte more than allowed: a full buffer means "longer than that".
       const wanted = sizeIsExact ? expectedSize : expectedSize + (expectedSize >>> 3) + 1024;
-      const expandable = Math.ceil((deflated.length * (1 << 20)) / INPUT_PER_MIB) + 1024;
-      const buffer = new Uint8Array(Math.min(wanted, limit, expandable) + 1);
+      const buffer = new Uint8Array(inflateBufferSize(deflated.length, wanted, limit));
       let inflated: Uint8Array | undefined;
       try {
         inflated = inflateSync(deflated, { out: buffer });
