@@ -319,11 +319,15 @@ export class BlockEncoder {
 
   /**
    * Writes the sequences bitstream at `output[start]`; returns its end. The bit accumulator lives in
-   * locals (this loop runs once per sequence): `bits` holds `pending` (< 16) unwritten bits.
+   * locals (this loop runs once per sequence): `bits` holds `pending` unwritten bits. After each field
+   * every whole byte is stored at once (a 32-bit store, then a shift) instead of a branch per field, which
+   * leaves fewer than 8 bits pending: room for up to 24 more before the next store. `output` needs 4 bytes
+   * of room past the end (the block scratch has far more).
    */
   private writeSequenceBitstream(sequences: SequenceBuffer, output: Uint8Array, start: number): number {
     const count = sequences.count;
     const { literalLengths, matchLengths, offsetValues } = sequences;
+    const view = new DataView(output.buffer, output.byteOffset, output.length);
     const llCodes = this.llCodes;
     const mlCodes = this.mlCodes;
     const ofCodes = this.ofCodes;
@@ -342,6 +346,7 @@ export class BlockEncoder {
     let position = start;
     let bits = 0;
     let pending = 0;
+    let bytes = 0;
     // The decoder reads backwards: the last sequence is written first, the first states last.
     const last = count - 1;
     let mlState = initialState(mlTable, mlCodes[last]!);
@@ -352,75 +357,67 @@ export class BlockEncoder {
       const mlCode = mlCodes[i]!;
       const ofCode = ofCodes[i]!;
       if (i < last) {
-        // FSE transitions: emit the low bits ofTable each state, then move to the state ofTable this code.
+        // FSE transitions: emit the low bits of each state, then move to the state of this code. The
+        // offset and match-length states take at most 8 + 9 bits, the literal-length state 9.
         let stateBits = (ofState + ofDeltaBits[ofCode]!) >> 16;
         bits |= (ofState & ((1 << stateBits) - 1)) << pending;
         pending += stateBits;
         ofState = ofStates[(ofState >> stateBits) + ofDeltaState[ofCode]!]!;
         stateBits = (mlState + mlDeltaBits[mlCode]!) >> 16;
-        if (pending + stateBits > 31) {
-          output[position++] = bits;
-          output[position++] = bits >>> 8;
-          bits >>>= 16;
-          pending -= 16;
-        }
         bits |= (mlState & ((1 << stateBits) - 1)) << pending;
         pending += stateBits;
         mlState = mlStates[(mlState >> stateBits) + mlDeltaState[mlCode]!]!;
+        view.setInt32(position, bits, true);
+        bytes = pending >>> 3;
+        position += bytes;
+        bits >>>= bytes << 3;
+        pending &= 7;
         stateBits = (llState + llDeltaBits[llCode]!) >> 16;
-        if (pending + stateBits > 31) {
-          output[position++] = bits;
-          output[position++] = bits >>> 8;
-          bits >>>= 16;
-          pending -= 16;
-        }
         bits |= (llState & ((1 << stateBits) - 1)) << pending;
         pending += stateBits;
         llState = llStates[(llState >> stateBits) + llDeltaState[llCode]!]!;
-        if (pending >= 16) {
-          output[position++] = bits;
-          output[position++] = bits >>> 8;
-          bits >>>= 16;
-          pending -= 16;
-        }
+        view.setInt32(position, bits, true);
+        bytes = pending >>> 3;
+        position += bytes;
+        bits >>>= bytes << 3;
+        pending &= 7;
       }
-      // Extra bits: literal length, match length (at most 16 each), then offset (up to 31, in halves).
-      let extraBits = LITERAL_LENGTH_BITS[llCode]!;
+      // Extra bits: literal length, match length (at most 16 each), then offset (up to 31, in two parts).
       bits |= (literalLengths[i]! - LITERAL_LENGTH_BASE[llCode]!) << pending;
-      pending += extraBits;
-      if (pending >= 16) {
-        output[position++] = bits;
-        output[position++] = bits >>> 8;
-        bits >>>= 16;
-        pending -= 16;
-      }
-      extraBits = MATCH_LENGTH_BITS[mlCode]!;
+      pending += LITERAL_LENGTH_BITS[llCode]!;
+      view.setInt32(position, bits, true);
+      bytes = pending >>> 3;
+      position += bytes;
+      bits >>>= bytes << 3;
+      pending &= 7;
       bits |= (matchLengths[i]! - MATCH_LENGTH_BASE[mlCode]!) << pending;
-      pending += extraBits;
-      if (pending >= 16) {
-        output[position++] = bits;
-        output[position++] = bits >>> 8;
-        bits >>>= 16;
-        pending -= 16;
-      }
-      let offsetExtra = offsetValues[i]! - ((1 << ofCode) >>> 0);
-      let offsetBits = ofCode;
-      if (offsetBits > 16) {
+      pending += MATCH_LENGTH_BITS[mlCode]!;
+      view.setInt32(position, bits, true);
+      bytes = pending >>> 3;
+      position += bytes;
+      bits >>>= bytes << 3;
+      pending &= 7;
+      const offsetExtra = offsetValues[i]! - ((1 << ofCode) >>> 0);
+      if (ofCode <= 24) {
+        bits |= offsetExtra << pending;
+        pending += ofCode;
+      } else {
+        // Distances past 16 MiB (large windows only): the low 16 bits first.
         bits |= (offsetExtra & 0xffff) << pending;
-        output[position++] = bits;
-        output[position++] = bits >>> 8;
-        bits >>>= 16;
-        offsetExtra = Math.floor(offsetExtra / 0x10000);
-        offsetBits -= 16;
+        pending += 16;
+        view.setInt32(position, bits, true);
+        bytes = pending >>> 3;
+        position += bytes;
+        bits >>>= bytes << 3;
+        pending &= 7;
+        bits |= Math.floor(offsetExtra / 0x10000) << pending;
+        pending += ofCode - 16;
       }
-      bits |= offsetExtra << pending;
-      pending += offsetBits;
-      if (pending >= 16) {
-        output[position++] = bits;
-        output[position++] = bits >>> 8;
-        bits >>>= 16;
-        pending -= 16;
-      }
+      view.setInt32(position, bits, true);
+      bytes = pending >>> 3;
+      position += bytes;
+      bits >>>= bytes << 3;
+      pending &= 7;
     }
     const writer = new BitWriter(output, position);
     writer.add(bits, pending);
