@@ -12,8 +12,8 @@ import { RepeatOffsets, SequenceBuffer } from './sequence-buffer.js';
 export type ZstdLevel = 'default' | 'strong';
 
 const LEVELS: Record<ZstdLevel, MatcherSettings> = {
-  default: { longTableLog: 16, shortTableLog: 14, skipShift: 7, indexMatchStarts: false, lazy: false },
-  strong: { longTableLog: 18, shortTableLog: 17, skipShift: 9, indexMatchStarts: true, lazy: true },
+  default: { strategy: 'fast', longTableLog: 0, shortTableLog: 15, skipShift: 7, indexMatchStarts: false, lazy: false },
+  strong: { strategy: 'double', longTableLog: 18, shortTableLog: 17, skipShift: 9, indexMatchStarts: true, lazy: true },
 };
 
 /** Inputs up to this size are written as single-segment frames (window = content size). */
