@@ -97,41 +97,59 @@ const MATCH_FINDER_LIMIT = 10 + MIN_MATCH;
 /** Skip faster through data without matches: step = 1 + (bytes since last match >> this). */
 const ADAPT_SKIP_LOG = 7;
 
-/** Position of the last 6-byte sequence with each hash, as its low 16 bits (pierrec's layout). */
-const hashTable = /*#__PURE__*/ new Uint16Array(1 << 16);
-/** Which {@link hashTable} entries are set in the current block, one bit each. */
-const hashInUse = /*#__PURE__*/ new Uint32Array((1 << 16) / 32);
+/**
+ * Position of the last 6-byte sequence with each hash, as its low 16 bits (pierrec's layout), tagged in the
+ * upper bits with the block that set it: entries of earlier blocks read as unset (pierrec's `inUse` bitmap)
+ * without clearing the table for every block.
+ */
+const hashTable = /*#__PURE__*/ new Int32Array(1 << 16);
+/** The tag of the block being compressed, already shifted into the upper 16 bits; 1 to 0x7fff. */
+let blockTag = 0;
+const BLOCK_TAG_UNIT = 1 << 16;
+const LAST_BLOCK_TAG = 0x7fff << 16;
 
-// pierrec's hash: bits 48-63 of (the 6 bytes at the position << 16) * 227718039650203, computed exactly in
-// 32-bit pieces: the prime is PRIME_HIGH * 2^32 + PRIME_LOW, PRIME_LOW is split again into 16-bit halves.
+// pierrec's hash: bits 48-63 of (the 6 bytes at the position << 16) * 227718039650203, i.e. bits 32-47 of the
+// 48-bit value times the prime. With the value as HIGH * 2^32 + LOW and the prime as PRIME_HIGH * 2^32 +
+// PRIME_LOW, those bits are (LOW * PRIME_LOW >> 32) + LOW * PRIME_HIGH + HIGH * PRIME_LOW, mod 2^16; the first
+// term is the high word of a 64-bit product, computed from 16-bit halves with `Math.imul` only (32-bit integer
+// arithmetic that wraps, which keeps the bits that count).
 const PRIME_HIGH = 0xcf1b;
 const PRIME_LOW = 0xbcdcbf9b;
 const PRIME_LOW_HIGH = PRIME_LOW >>> 16;
 const PRIME_LOW_LOW = PRIME_LOW & 0xffff;
 
-/** The 16-bit hash of `data[at, at + 6)`. */
-function hash6(data: Uint8Array, at: number): number {
-  const low = (data[at]! | (data[at + 1]! << 8) | (data[at + 2]! << 16) | (data[at + 3]! << 24)) >>> 0;
-  const high = data[at + 4]! | (data[at + 5]! << 8);
-  // floor(low * PRIME_LOW / 2^32), exact: both partial products stay below 2^48.
-  const carry = Math.floor((low * PRIME_LOW_HIGH + Math.floor((low * PRIME_LOW_LOW) / 0x10000)) / 0x10000);
+/** The 16-bit hash of the 6 bytes at `at` of `view`. */
+function hash6(view: DataView, at: number): number {
+  const low = view.getInt32(at, true);
+  const high = view.getUint16(at + 4, true);
+  const lowLow = low & 0xffff;
+  const lowHigh = low >>> 16;
+  // Bits 16-31 of the middle partial products (plus the carry out of the lowest one) carry into bit 32.
+  const middle =
+    Math.imul(lowHigh, PRIME_LOW_LOW) + Math.imul(lowLow, PRIME_LOW_HIGH) + (Math.imul(lowLow, PRIME_LOW_LOW) >>> 16);
+  const carry = Math.imul(lowHigh, PRIME_LOW_HIGH) + (middle >>> 16);
   return (carry + Math.imul(low, PRIME_HIGH) + Math.imul(high, PRIME_LOW)) & 0xffff;
 }
 
-/** The candidate position for `hash` at `position`: the stored low 16 bits, placed in the window before it. */
-function candidateFor(hash: number, position: number): number {
-  let candidate = position & ~WINDOW_MASK;
-  if ((hashInUse[hash >>> 5]! & (1 << (hash & 31))) !== 0) candidate += hashTable[hash]!;
+/**
+ * The candidate position for `hash` at `position`: the stored low 16 bits, placed in the window before it.
+ * The tables are passed in because V8 re-reads and re-checks a module binding on every use.
+ */
+function candidateFor(table: Int32Array, tag: number, hash: number, position: number): number {
+  // The stored low 16 bits when the entry carries this block's tag (the XOR clears it), else 0 (unset).
+  const stored = table[hash]! ^ tag;
+  const candidate = (position & ~WINDOW_MASK) + (stored <= WINDOW_MASK ? stored : 0);
   return candidate >= position ? candidate - WINDOW_SIZE : candidate;
 }
 
-function remember(hash: number, position: number): void {
-  hashTable[hash] = position;
-  hashInUse[hash >>> 5]! |= 1 << (hash & 31);
+function remember(table: Int32Array, tag: number, hash: number, position: number): void {
+  table[hash] = tag | (position & WINDOW_MASK);
 }
 
-function sameUint32(data: Uint8Array, a: number, b: number): boolean {
-  return data[a] === data[b] && data[a + 1] === data[b + 1] && data[a + 2] === data[b + 2] && data[a + 3] === data[b + 3];
+/** Whether `candidate` starts a match of at least 4 bytes for `at`, within the window. */
+function matchesAt(view: DataView, at: number, candidate: number): boolean {
+  const distance = at - candidate;
+  return distance > 0 && distance < WINDOW_SIZE && view.getInt32(at, true) === view.getInt32(candidate, true);
 }
 
 /** Bytes of the 255-run that extends a length field of `value` (the 4-bit nibble already holds 15). */
@@ -154,7 +172,14 @@ function writeLengthExtension(out: Uint8Array, at: number, value: number): numbe
  */
 export function compressLz4Block(source: Uint8Array, out: Uint8Array, outStart: number): number {
   const outEnd = outStart + source.length;
-  hashInUse.fill(0);
+  const view = viewOf(source);
+  const table = hashTable;
+  if (blockTag === LAST_BLOCK_TAG) {
+    table.fill(0);
+    blockTag = 0;
+  }
+  blockTag += BLOCK_TAG_UNIT;
+  const tag = blockTag;
   const scanEnd = source.length - MATCH_FINDER_LIMIT;
   let at = 0;
   let to = outStart;
@@ -162,27 +187,30 @@ export function compressLz4Block(source: Uint8Array, out: Uint8Array, outStart: 
 
   while (at < scanEnd) {
     // Try a match at `at`, `at + 1` and `at + 2`, taking the first.
-    const hash = hash6(source, at);
-    const hash2 = hash6(source, at + 1);
-    const candidate = candidateFor(hash, at);
-    const candidate2 = candidateFor(hash2, at + 1);
-    remember(hash, at);
-    remember(hash2, at + 1);
+    const hash = hash6(view, at);
+    const hash2 = hash6(view, at + 1);
+    const candidate = candidateFor(table, tag, hash, at);
+    const candidate2 = candidateFor(table, tag, hash2, at + 1);
+    remember(table, tag, hash, at);
+    remember(table, tag, hash2, at + 1);
 
-    let distance = at - candidate;
-    if (distance <= 0 || distance >= WINDOW_SIZE || !sameUint32(source, at, candidate)) {
-      const hash3 = hash6(source, at + 2);
-      const candidate3 = candidateFor(hash3, at + 2);
+    let distance: number;
+    if (matchesAt(view, at, candidate)) {
+      distance = at - candidate;
+    } else {
+      const hash3 = hash6(view, at + 2);
+      const candidate3 = candidateFor(table, tag, hash3, at + 2);
       at += 1;
-      distance = at - candidate2;
-      if (distance <= 0 || distance >= WINDOW_SIZE || !sameUint32(source, at, candidate2)) {
+      if (matchesAt(view, at, candidate2)) {
+        distance = at - candidate2;
+      } else {
         at += 1;
-        distance = at - candidate3;
-        remember(hash3, at);
-        if (distance <= 0 || distance >= WINDOW_SIZE || !sameUint32(source, at, candidate3)) {
+        remember(table, tag, hash3, at);
+        if (!matchesAt(view, at, candidate3)) {
           at += 2 + ((at - anchor) >> ADAPT_SKIP_LOG);
           continue;
         }
+        distance = at - candidate3;
       }
     }
 
@@ -196,11 +224,19 @@ export function compressLz4Block(source: Uint8Array, out: Uint8Array, outStart: 
     }
     const matchCounted = at + MIN_MATCH;
     at += matchLength;
+    // Two 32-bit compares per 8 bytes; a differing word's lowest set bit says how many of its bytes match.
     while (at + 8 <= scanEnd) {
-      let same = 0;
-      while (same < 8 && source[at + same] === source[at + same - distance]) same++;
-      at += same;
-      if (same < 8) break;
+      let difference = view.getInt32(at, true) ^ view.getInt32(at - distance, true);
+      if (difference === 0) {
+        difference = view.getInt32(at + 4, true) ^ view.getInt32(at + 4 - distance, true);
+        if (difference === 0) {
+          at += 8;
+          continue;
+        }
+        at += 4;
+      }
+      at += (31 - Math.clz32(difference & -difference)) >>> 3;
+      break;
     }
     const extraMatch = at - matchCounted;
 
@@ -218,7 +254,7 @@ export function compressLz4Block(source: Uint8Array, out: Uint8Array, outStart: 
     anchor = at;
 
     if (at >= scanEnd) break;
-    remember(hash6(source, at - 2), at - 2);
+    remember(table, tag, hash6(view, at - 2), at - 2);
   }
 
   // Nothing matched: pierrec reports the block incompressible.
