@@ -52,6 +52,16 @@ function codeTable(bases: Uint32Array, size: number, bias: number): Uint8Array {
   return table;
 }
 
+/** Per code, `extra bits << 24 | base`: one load for both in the bitstream loop. */
+function extraTable(bases: Uint32Array, bits: Uint8Array): Uint32Array {
+  const table = new Uint32Array(bases.length);
+  for (let code = 0; code < bases.length; code++) table[code] = (bits[code]! << 24) | bases[code]!;
+  return table;
+}
+
+const LITERAL_LENGTH_EXTRA = /*#__PURE__*/ extraTable(LITERAL_LENGTH_BASE, LITERAL_LENGTH_BITS);
+const MATCH_LENGTH_EXTRA = /*#__PURE__*/ extraTable(MATCH_LENGTH_BASE, MATCH_LENGTH_BITS);
+
 function literalLengthCode(length: number): number {
   return length < 64 ? LITERAL_LENGTH_CODE[length]! : highBit(length) + 19;
 }
@@ -73,9 +83,7 @@ function countBytes(bytes: Uint8Array, length: number, counts: Uint32Array): voi
  */
 function computeCodes(
   sequences: SequenceBuffer,
-  llCodes: Uint8Array,
-  mlCodes: Uint8Array,
-  ofCodes: Uint8Array,
+  codes: Uint32Array,
   llCounts: Uint32Array,
   mlCounts: Uint32Array,
   ofCounts: Uint32Array,
@@ -85,9 +93,7 @@ function computeCodes(
     const llCode = literalLengthCode(literalLengths[i]!);
     const mlCode = matchLengthCode(matchLengths[i]!);
     const ofCode = highBit(offsetValues[i]!);
-    llCodes[i] = llCode;
-    mlCodes[i] = mlCode;
-    ofCodes[i] = ofCode;
+    codes[i] = llCode | (mlCode << 8) | (ofCode << 16);
     llCounts[llCode]!++;
     mlCounts[mlCode]!++;
     ofCounts[ofCode]!++;
@@ -201,9 +207,8 @@ export class BlockEncoder {
   private readonly literalLengths = new CodeStream(36, 9, PREDEFINED_LITERAL_LENGTHS, PREDEFINED_LITERAL_LENGTH_LOG);
   private readonly offsets = new CodeStream(32, 8, PREDEFINED_OFFSETS, PREDEFINED_OFFSET_LOG);
   private readonly matchLengths = new CodeStream(53, 9, PREDEFINED_MATCH_LENGTHS, PREDEFINED_MATCH_LENGTH_LOG);
-  private readonly llCodes = new Uint8Array(0x10000);
-  private readonly mlCodes = new Uint8Array(0x10000);
-  private readonly ofCodes = new Uint8Array(0x10000);
+  /** Per sequence, its codes: `literal length | match length << 8 | offset << 16`. */
+  private readonly codes = new Uint32Array(0x10000);
 
   /** Starts a new frame: no previous tables. */
   reset(): void {
@@ -308,7 +313,7 @@ export class BlockEncoder {
     llStream.counts.fill(0);
     ofStream.counts.fill(0);
     mlStream.counts.fill(0);
-    computeCodes(sequences, this.llCodes, this.mlCodes, this.ofCodes, llStream.counts, mlStream.counts, ofStream.counts);
+    computeCodes(sequences, this.codes, llStream.counts, mlStream.counts, ofStream.counts);
     const modesAt = position++;
     position = llStream.choose(count, output, position);
     position = ofStream.choose(count, output, position);
@@ -319,18 +324,16 @@ export class BlockEncoder {
 
   /**
    * Writes the sequences bitstream at `output[start]`; returns its end. The bit accumulator lives in
-   * locals (this loop runs once per sequence): `bits` holds `pending` unwritten bits. After each field
-   * every whole byte is stored at once (a 32-bit store, then a shift) instead of a branch per field, which
-   * leaves fewer than 8 bits pending: room for up to 24 more before the next store. `output` needs 4 bytes
+   * locals (this loop runs once per sequence): `bits` holds `pending` unwritten bits. After each group of
+   * fields every whole byte is stored at once (a 32-bit store, then a shift) instead of a branch per field,
+   * which leaves fewer than 8 bits pending: room for up to 24 more before the next store. `output` needs 4 bytes
    * of room past the end (the block scratch has far more).
    */
   private writeSequenceBitstream(sequences: SequenceBuffer, output: Uint8Array, start: number): number {
     const count = sequences.count;
     const { literalLengths, matchLengths, offsetValues } = sequences;
     const view = new DataView(output.buffer, output.byteOffset, output.length);
-    const llCodes = this.llCodes;
-    const mlCodes = this.mlCodes;
-    const ofCodes = this.ofCodes;
+    const codes = this.codes;
     const llTable = this.literalLengths.chosen;
     const ofTable = this.offsets.chosen;
     const mlTable = this.matchLengths.chosen;
@@ -349,69 +352,79 @@ export class BlockEncoder {
     let bytes = 0;
     // The decoder reads backwards: the last sequence is written first, the first states last.
     const last = count - 1;
-    let mlState = initialState(mlTable, mlCodes[last]!);
-    let ofState = initialState(ofTable, ofCodes[last]!);
-    let llState = initialState(llTable, llCodes[last]!);
+    const lastCodes = codes[last]!;
+    let mlState = initialState(mlTable, (lastCodes >>> 8) & 0xff);
+    let ofState = initialState(ofTable, lastCodes >>> 16);
+    let llState = initialState(llTable, lastCodes & 0xff);
     for (let i = last; i >= 0; i--) {
-      const llCode = llCodes[i]!;
-      const mlCode = mlCodes[i]!;
-      const ofCode = ofCodes[i]!;
+      const sequenceCodes = codes[i]!;
+      const llCode = sequenceCodes & 0xff;
+      const mlCode = (sequenceCodes >>> 8) & 0xff;
+      const ofCode = sequenceCodes >>> 16;
+      const llExtra = LITERAL_LENGTH_EXTRA[llCode]!;
+      const mlExtra = MATCH_LENGTH_EXTRA[mlCode]!;
       if (i < last) {
         // FSE transitions: emit the low bits of each state, then move to the state of this code. The
-        // offset and match-length states take at most 8 + 9 bits, the literal-length state 9.
-        let stateBits = (ofState + ofDeltaBits[ofCode]!) >> 16;
-        bits |= (ofState & ((1 << stateBits) - 1)) << pending;
-        pending += stateBits;
-        ofState = ofStates[(ofState >> stateBits) + ofDeltaState[ofCode]!]!;
-        stateBits = (mlState + mlDeltaBits[mlCode]!) >> 16;
-        bits |= (mlState & ((1 << stateBits) - 1)) << pending;
-        pending += stateBits;
-        mlState = mlStates[(mlState >> stateBits) + mlDeltaState[mlCode]!]!;
+        // offset and match-length states (at most 8 + 9 bits) go in together.
+        const ofBits = (ofState + ofDeltaBits[ofCode]!) >> 16;
+        const mlBits = (mlState + mlDeltaBits[mlCode]!) >> 16;
+        const llBits = (llState + llDeltaBits[llCode]!) >> 16;
+        bits |= ((ofState & ((1 << ofBits) - 1)) | ((mlState & ((1 << mlBits) - 1)) << ofBits)) << pending;
+        pending += ofBits + mlBits;
+        ofState = ofStates[(ofState >> ofBits) + ofDeltaState[ofCode]!]!;
+        mlState = mlStates[(mlState >> mlBits) + mlDeltaState[mlCode]!]!;
         view.setInt32(position, bits, true);
         bytes = pending >>> 3;
         position += bytes;
         bits >>>= bytes << 3;
         pending &= 7;
-        stateBits = (llState + llDeltaBits[llCode]!) >> 16;
-        bits |= (llState & ((1 << stateBits) - 1)) << pending;
-        pending += stateBits;
-        llState = llStates[(llState >> stateBits) + llDeltaState[llCode]!]!;
-        view.setInt32(position, bits, true);
-        bytes = pending >>> 3;
-        position += bytes;
-        bits >>>= bytes << 3;
-        pending &= 7;
+        bits |= (llState & ((1 << llBits) - 1)) << pending;
+        pending += llBits;
+        llState = llStates[(llState >> llBits) + llDeltaState[llCode]!]!;
+        if (llCode === 35) {
+          // The one literal-length code with 16 extra bits: they would overflow 32 after the state.
+          view.setInt32(position, bits, true);
+          bytes = pending >>> 3;
+          position += bytes;
+          bits >>>= bytes << 3;
+          pending &= 7;
+        }
       }
-      // Extra bits: literal length, match length (at most 16 each), then offset (up to 31, in two parts).
-      bits |= (literalLengths[i]! - LITERAL_LENGTH_BASE[llCode]!) << pending;
-      pending += LITERAL_LENGTH_BITS[llCode]!;
+      // Extra bits: literal length (with the state above, at most 7 + 9 + 15 bits), match length, offset.
+      bits |= (literalLengths[i]! - (llExtra & 0xffffff)) << pending;
+      pending += llExtra >>> 24;
       view.setInt32(position, bits, true);
       bytes = pending >>> 3;
       position += bytes;
       bits >>>= bytes << 3;
       pending &= 7;
-      bits |= (matchLengths[i]! - MATCH_LENGTH_BASE[mlCode]!) << pending;
-      pending += MATCH_LENGTH_BITS[mlCode]!;
-      view.setInt32(position, bits, true);
-      bytes = pending >>> 3;
-      position += bytes;
-      bits >>>= bytes << 3;
-      pending &= 7;
+      bits |= (matchLengths[i]! - (mlExtra & 0xffffff)) << pending;
+      pending += mlExtra >>> 24;
       const offsetExtra = offsetValues[i]! - ((1 << ofCode) >>> 0);
-      if (ofCode <= 24) {
+      if (pending + ofCode > 31) {
+        view.setInt32(position, bits, true);
+        bytes = pending >>> 3;
+        position += bytes;
+        bits >>>= bytes << 3;
+        pending &= 7;
+        if (ofCode > 24) {
+          // Distances past 16 MiB (large windows only): the low 16 bits first.
+          bits |= (offsetExtra & 0xffff) << pending;
+          pending += 16;
+          view.setInt32(position, bits, true);
+          bytes = pending >>> 3;
+          position += bytes;
+          bits >>>= bytes << 3;
+          pending &= 7;
+          bits |= Math.floor(offsetExtra / 0x10000) << pending;
+          pending += ofCode - 16;
+        } else {
+          bits |= offsetExtra << pending;
+          pending += ofCode;
+        }
+      } else {
         bits |= offsetExtra << pending;
         pending += ofCode;
-      } else {
-        // Distances past 16 MiB (large windows only): the low 16 bits first.
-        bits |= (offsetExtra & 0xffff) << pending;
-        pending += 16;
-        view.setInt32(position, bits, true);
-        bytes = pending >>> 3;
-        position += bytes;
-        bits >>>= bytes << 3;
-        pending &= 7;
-        bits |= Math.floor(offsetExtra / 0x10000) << pending;
-        pending += ofCode - 16;
       }
       view.setInt32(position, bits, true);
       bytes = pending >>> 3;
