@@ -1,6 +1,7 @@
 /**
  * Slicing-by-16 tables and update loop shared by every reflected CRC-32 variant (Castagnoli for chunks,
- * IEEE for gzip trailers): ~1.5 GB/s on Node 20 here, slicing-by-8 ~1.3, a byte-at-a-time loop ~0.3.
+ * IEEE for gzip trailers): ~1.5 GB/s on Node 20 here (1.8 in CRC-32C's own closure, see `crc32c.ts`),
+ * slicing-by-8 ~1.3, a byte-at-a-time loop ~0.3.
  */
 
 /** Tables per polynomial: 16 x 256 entries. */
@@ -28,6 +29,35 @@ export function makeSlicingTables(reflectedPolynomial: number): Int32Array {
 }
 
 /**
+ * One slicing-by-16 step: the CRC state `c` (not finalised) after the 16 bytes at `at` of `view`.
+ * Small so that V8 inlines it into each update loop.
+ */
+export function crcStep16(tables: Int32Array, c: number, view: DataView, at: number): number {
+  const a = c ^ view.getInt32(at, true);
+  const b = view.getInt32(at + 4, true);
+  const x = view.getInt32(at + 8, true);
+  const y = view.getInt32(at + 12, true);
+  return (
+    tables[3840 + (a & 0xff)]! ^
+    tables[3584 + ((a >>> 8) & 0xff)]! ^
+    tables[3328 + ((a >>> 16) & 0xff)]! ^
+    tables[3072 + (a >>> 24)]! ^
+    tables[2816 + (b & 0xff)]! ^
+    tables[2560 + ((b >>> 8) & 0xff)]! ^
+    tables[2304 + ((b >>> 16) & 0xff)]! ^
+    tables[2048 + (b >>> 24)]! ^
+    tables[1792 + (x & 0xff)]! ^
+    tables[1536 + ((x >>> 8) & 0xff)]! ^
+    tables[1280 + ((x >>> 16) & 0xff)]! ^
+    tables[1024 + (x >>> 24)]! ^
+    tables[768 + (y & 0xff)]! ^
+    tables[512 + ((y >>> 8) & 0xff)]! ^
+    tables[256 + ((y >>> 16) & 0xff)]! ^
+    tables[y >>> 24]!
+  );
+}
+
+/**
  * Continues a CRC over `data` with `tables` from {@link makeSlicingTables}; `crc` is the finalised previous value.
  *
  * The `length % 16` leading bytes go first, byte by byte, so the 16-byte loop runs to the very end: V8 compiles a
@@ -40,28 +70,6 @@ export function updateCrc32(tables: Int32Array, data: Uint8Array, crc: number): 
   const n = data.length;
   for (const head = n & 15; i < head; i++) c = tables[(c ^ data[i]!) & 0xff]! ^ (c >>> 8);
   const view = new DataView(data.buffer, data.byteOffset, n);
-  for (; i < n; i += 16) {
-    const a = c ^ view.getInt32(i, true);
-    const b = view.getInt32(i + 4, true);
-    const x = view.getInt32(i + 8, true);
-    const y = view.getInt32(i + 12, true);
-    c =
-      tables[3840 + (a & 0xff)]! ^
-      tables[3584 + ((a >>> 8) & 0xff)]! ^
-      tables[3328 + ((a >>> 16) & 0xff)]! ^
-      tables[3072 + (a >>> 24)]! ^
-      tables[2816 + (b & 0xff)]! ^
-      tables[2560 + ((b >>> 8) & 0xff)]! ^
-      tables[2304 + ((b >>> 16) & 0xff)]! ^
-      tables[2048 + (b >>> 24)]! ^
-      tables[1792 + (x & 0xff)]! ^
-      tables[1536 + ((x >>> 8) & 0xff)]! ^
-      tables[1280 + ((x >>> 16) & 0xff)]! ^
-      tables[1024 + (x >>> 24)]! ^
-      tables[768 + (y & 0xff)]! ^
-      tables[512 + ((y >>> 8) & 0xff)]! ^
-      tables[256 + ((y >>> 16) & 0xff)]! ^
-      tables[y >>> 24]!;
-  }
+  for (; i < n; i += 16) c = crcStep16(tables, c, view, i);
   return ~c >>> 0;
 }
