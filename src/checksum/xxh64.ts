@@ -75,12 +75,15 @@ function mergeRound(hashHi: number, hashLo: number, accHi: number, accLo: number
 const lanes = /*#__PURE__*/ new Uint32Array(8);
 
 /**
- * High 32 bits of `value * constant` (both unsigned 32-bit) given its exact low 32 bits `low`, as an int32
- * (callers reduce sums with `>>> 0`): the double product is within 2^11 of the exact one, so once the low bits
- * are subtracted the quotient by 2^32 is within 2^-20 of an integer, and adding 0.5 then truncating yields it.
+ * High 32 bits of `value * constant` (both unsigned 32-bit) given its exact low 32 bits `low` (signed or not), as
+ * an int32 (callers reduce sums with `>>> 0`). The double product is within 2^11 of the exact one; subtracting
+ * `low - 2^31` leaves high * 2^32 + 2^31 within 2^12, so scaled by 2^-32 it is high + 1/2 within 2^-20, and
+ * truncation yields high. Scaling by a power of two is exact, so it is applied to `constant` (folded when that is
+ * a literal) and to `low` (an integer below 2^31 in magnitude once its top bit is flipped): two multiplications
+ * and one subtraction.
  */
 function multiplyHigh(value: number, constant: number, low: number): number {
-  return ((value * constant - low) * (1 / 4294967296) + 0.5) | 0;
+  return (value * (constant * (1 / 4294967296)) - (low ^ 0x80000000) * (1 / 4294967296)) | 0;
 }
 
 /**
@@ -120,46 +123,46 @@ function hashStripes(words: Int32Array): void {
     let laneLo = words[at]!;
     let productLo = Math.imul(laneLo, prime2Lo);
     let productHi =
-      multiplyHigh(laneLo >>> 0, prime2LoUnsigned, productLo >>> 0) + Math.imul(words[at + 1]!, prime2Lo) + Math.imul(laneLo, prime2Hi);
+      multiplyHigh(laneLo >>> 0, prime2LoUnsigned, productLo) + Math.imul(words[at + 1]!, prime2Lo) + Math.imul(laneLo, prime2Hi);
     let sumLo = (productLo + lo1) | 0;
     let sumHi = (hi1 + productHi + carryOut(productLo, lo1, sumLo)) | 0;
     let rotatedLo = (sumLo << 31) | (sumHi >>> 1);
     let rotatedHi = (sumHi << 31) | (sumLo >>> 1);
     lo1 = Math.imul(rotatedLo, prime1Lo);
-    hi1 = (multiplyHigh(rotatedLo >>> 0, prime1LoUnsigned, lo1 >>> 0) + Math.imul(rotatedHi, prime1Lo) + Math.imul(rotatedLo, prime1Hi)) | 0;
+    hi1 = (multiplyHigh(rotatedLo >>> 0, prime1LoUnsigned, lo1) + Math.imul(rotatedHi, prime1Lo) + Math.imul(rotatedLo, prime1Hi)) | 0;
 
     laneLo = words[at + 2]!;
     productLo = Math.imul(laneLo, prime2Lo);
     productHi =
-      multiplyHigh(laneLo >>> 0, prime2LoUnsigned, productLo >>> 0) + Math.imul(words[at + 3]!, prime2Lo) + Math.imul(laneLo, prime2Hi);
+      multiplyHigh(laneLo >>> 0, prime2LoUnsigned, productLo) + Math.imul(words[at + 3]!, prime2Lo) + Math.imul(laneLo, prime2Hi);
     sumLo = (productLo + lo2) | 0;
     sumHi = (hi2 + productHi + carryOut(productLo, lo2, sumLo)) | 0;
     rotatedLo = (sumLo << 31) | (sumHi >>> 1);
     rotatedHi = (sumHi << 31) | (sumLo >>> 1);
     lo2 = Math.imul(rotatedLo, prime1Lo);
-    hi2 = (multiplyHigh(rotatedLo >>> 0, prime1LoUnsigned, lo2 >>> 0) + Math.imul(rotatedHi, prime1Lo) + Math.imul(rotatedLo, prime1Hi)) | 0;
+    hi2 = (multiplyHigh(rotatedLo >>> 0, prime1LoUnsigned, lo2) + Math.imul(rotatedHi, prime1Lo) + Math.imul(rotatedLo, prime1Hi)) | 0;
 
     laneLo = words[at + 4]!;
     productLo = Math.imul(laneLo, prime2Lo);
     productHi =
-      multiplyHigh(laneLo >>> 0, prime2LoUnsigned, productLo >>> 0) + Math.imul(words[at + 5]!, prime2Lo) + Math.imul(laneLo, prime2Hi);
+      multiplyHigh(laneLo >>> 0, prime2LoUnsigned, productLo) + Math.imul(words[at + 5]!, prime2Lo) + Math.imul(laneLo, prime2Hi);
     sumLo = (productLo + lo3) | 0;
     sumHi = (hi3 + productHi + carryOut(productLo, lo3, sumLo)) | 0;
     rotatedLo = (sumLo << 31) | (sumHi >>> 1);
     rotatedHi = (sumHi << 31) | (sumLo >>> 1);
     lo3 = Math.imul(rotatedLo, prime1Lo);
-    hi3 = (multiplyHigh(rotatedLo >>> 0, prime1LoUnsigned, lo3 >>> 0) + Math.imul(rotatedHi, prime1Lo) + Math.imul(rotatedLo, prime1Hi)) | 0;
+    hi3 = (multiplyHigh(rotatedLo >>> 0, prime1LoUnsigned, lo3) + Math.imul(rotatedHi, prime1Lo) + Math.imul(rotatedLo, prime1Hi)) | 0;
 
     laneLo = words[at + 6]!;
     productLo = Math.imul(laneLo, prime2Lo);
     productHi =
-      multiplyHigh(laneLo >>> 0, prime2LoUnsigned, productLo >>> 0) + Math.imul(words[at + 7]!, prime2Lo) + Math.imul(laneLo, prime2Hi);
+      multiplyHigh(laneLo >>> 0, prime2LoUnsigned, productLo) + Math.imul(words[at + 7]!, prime2Lo) + Math.imul(laneLo, prime2Hi);
     sumLo = (productLo + lo4) | 0;
     sumHi = (hi4 + productHi + carryOut(productLo, lo4, sumLo)) | 0;
     rotatedLo = (sumLo << 31) | (sumHi >>> 1);
     rotatedHi = (sumHi << 31) | (sumLo >>> 1);
     lo4 = Math.imul(rotatedLo, prime1Lo);
-    hi4 = (multiplyHigh(rotatedLo >>> 0, prime1LoUnsigned, lo4 >>> 0) + Math.imul(rotatedHi, prime1Lo) + Math.imul(rotatedLo, prime1Hi)) | 0;
+    hi4 = (multiplyHigh(rotatedLo >>> 0, prime1LoUnsigned, lo4) + Math.imul(rotatedHi, prime1Lo) + Math.imul(rotatedLo, prime1Hi)) | 0;
   }
   lanes[0] = hi1;
   lanes[1] = lo1;
