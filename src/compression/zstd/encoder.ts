@@ -16,6 +16,8 @@ const LEVELS: Record<ZstdLevel, MatcherSettings> = {
   strong: { strategy: 'double', longTableLog: 18, shortTableLog: 17, skipShift: 9, indexMatchStarts: true, lazy: true },
 };
 
+/** Largest frame buffer an encoder keeps for its next call (larger inputs get a buffer of their own). */
+const KEPT_FRAME_SCRATCH = 4 << 20;
 /** Inputs up to this size are written as single-segment frames (window = content size). */
 const SINGLE_SEGMENT_LIMIT = 8 << 20;
 /** Window log of larger inputs: 8 MiB, as Loki's Go writer uses. */
@@ -33,6 +35,8 @@ class FrameEncoder {
    * most about 12 bytes per sequence (a block has at most 43,691), so even a block far larger than raw fits.
    */
   private readonly blockScratch = new Uint8Array(5 * MAX_BLOCK_SIZE);
+  /** The frame being written, kept between calls (Loki's blocks are about 256 KiB). */
+  private frameScratch = new Uint8Array(0);
 
   constructor(settings: MatcherSettings) {
     this.matcher = new Matcher(settings);
@@ -41,8 +45,14 @@ class FrameEncoder {
   encode(input: Uint8Array): Uint8Array {
     const length = input.length;
     const blockCount = Math.max(1, Math.ceil(length / MAX_BLOCK_SIZE));
-    // Worst case: every block raw, plus frame header (at most 14 bytes) and checksum.
-    const output = new Uint8Array(length + 3 * blockCount + 18);
+    // Worst case: every block raw, plus frame header (at most 14 bytes) and checksum. The frame is built in
+    // a buffer kept for the next call (up to a size), then copied out at its exact size.
+    const bound = length + 3 * blockCount + 18;
+    let output = this.frameScratch;
+    if (output.length < bound) {
+      output = new Uint8Array(bound);
+      if (bound <= KEPT_FRAME_SCRATCH) this.frameScratch = output;
+    }
     let at = writeFrameHeader(output, length);
     const windowSize = length <= SINGLE_SEGMENT_LIMIT ? length : 1 << LARGE_WINDOW_LOG;
 

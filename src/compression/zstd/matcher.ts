@@ -186,45 +186,57 @@ export class Matcher {
     let position = start === 0 ? 1 : start;
 
     while (position < searchEnd) {
-      const low0 = view.getUint32(position, true);
-      const low1 = view.getUint32(position + 1, true);
-      const low2 = view.getUint32(position + 2, true);
-      const low3 = view.getUint32(position + 3, true);
-      const hash0 = hash5(low0, input[position + 4]!, shift);
-      const hash1 = hash5(low1, input[position + 5]!, shift);
-      const hash2 = hash5(low2, input[position + 6]!, shift);
-      const hash3 = hash5(low3, input[position + 7]!, shift);
-      const candidate0 = table[hash0]!;
-      table[hash0] = base + position;
-      const candidate1 = table[hash1]!;
-      table[hash1] = base + position + 1;
-      const candidate2 = table[hash2]!;
-      table[hash2] = base + position + 2;
-      const candidate3 = table[hash3]!;
-      table[hash3] = base + position + 3;
-
       let matchStart: number;
       let reference: number;
-      // The most recent offset one byte on (right after a match it cannot continue at the first byte).
-      const repeatFrom = position + 1 - repeats.rep1;
-      if (repeatFrom >= windowStart && view.getUint32(repeatFrom, true) === low1) {
-        matchStart = position + 1;
-        reference = repeatFrom;
-      } else if (candidate0 >= lowest && view.getUint32(candidate0 - base, true) === low0) {
+      const secondRepeatFrom = position - repeats.rep2;
+      if (
+        position === anchor &&
+        secondRepeatFrom >= windowStart &&
+        view.getUint32(secondRepeatFrom, true) === view.getUint32(position, true)
+      ) {
+        // Right after a match, the second repeat offset (a field alternating between two earlier lines).
         matchStart = position;
-        reference = candidate0 - base;
-      } else if (candidate1 >= lowest && view.getUint32(candidate1 - base, true) === low1) {
-        matchStart = position + 1;
-        reference = candidate1 - base;
-      } else if (candidate2 >= lowest && view.getUint32(candidate2 - base, true) === low2) {
-        matchStart = position + 2;
-        reference = candidate2 - base;
-      } else if (candidate3 >= lowest && view.getUint32(candidate3 - base, true) === low3) {
-        matchStart = position + 3;
-        reference = candidate3 - base;
+        reference = secondRepeatFrom;
       } else {
-        position += ((position - anchor) >> skipShift) + 4;
-        continue;
+        const low0 = view.getUint32(position, true);
+        const low1 = view.getUint32(position + 1, true);
+        const low2 = view.getUint32(position + 2, true);
+        const low3 = view.getUint32(position + 3, true);
+        // hash5, written out: V8 inlines at most ~920 bytecode bytes into one function, better spent on
+        // matchLength and addSequence than on four copies of this.
+        const hash0 = Math.imul(Math.imul(input[position + 4]!, 0x85ebca6b) ^ low0, 0x9e3779b1) >>> shift;
+        const hash1 = Math.imul(Math.imul(input[position + 5]!, 0x85ebca6b) ^ low1, 0x9e3779b1) >>> shift;
+        const hash2 = Math.imul(Math.imul(input[position + 6]!, 0x85ebca6b) ^ low2, 0x9e3779b1) >>> shift;
+        const hash3 = Math.imul(Math.imul(input[position + 7]!, 0x85ebca6b) ^ low3, 0x9e3779b1) >>> shift;
+        const candidate0 = table[hash0]!;
+        table[hash0] = base + position;
+        const candidate1 = table[hash1]!;
+        table[hash1] = base + position + 1;
+        const candidate2 = table[hash2]!;
+        table[hash2] = base + position + 2;
+        const candidate3 = table[hash3]!;
+        table[hash3] = base + position + 3;
+        // The most recent offset one byte on (right after a match it cannot continue at the first byte).
+        const repeatFrom = position + 1 - repeats.rep1;
+        if (repeatFrom >= windowStart && view.getUint32(repeatFrom, true) === low1) {
+          matchStart = position + 1;
+          reference = repeatFrom;
+        } else if (candidate0 >= lowest && view.getUint32(candidate0 - base, true) === low0) {
+          matchStart = position;
+          reference = candidate0 - base;
+        } else if (candidate1 >= lowest && view.getUint32(candidate1 - base, true) === low1) {
+          matchStart = position + 1;
+          reference = candidate1 - base;
+        } else if (candidate2 >= lowest && view.getUint32(candidate2 - base, true) === low2) {
+          matchStart = position + 2;
+          reference = candidate2 - base;
+        } else if (candidate3 >= lowest && view.getUint32(candidate3 - base, true) === low3) {
+          matchStart = position + 3;
+          reference = candidate3 - base;
+        } else {
+          position += ((position - anchor) >> skipShift) + 4;
+          continue;
+        }
       }
       let length = 4 + matchLength(input, view, matchStart + 4, reference + 4, end);
       // Extend backwards over literals that match too.
@@ -235,13 +247,12 @@ export class Matcher {
       }
       addSequence(view, sequences, repeats, anchor, matchStart, length, matchStart - reference);
       position = matchStart + length;
+      anchor = position;
       if (position < searchEnd) {
         // Index a position near the match end, so the next line can refer to it.
         const before = position - 2;
         table[hash5(view.getUint32(before, true), input[before + 4]!, shift)] = base + before;
-        position = takeSecondRepeats(input, view, position, searchEnd, end, windowStart, sequences, repeats);
       }
-      anchor = position;
     }
   }
 
