@@ -98,15 +98,10 @@ const MATCH_FINDER_LIMIT = 10 + MIN_MATCH;
 const ADAPT_SKIP_LOG = 7;
 
 /**
- * Position of the last 6-byte sequence with each hash, as its low 16 bits (pierrec's layout), tagged in the
- * upper bits with the block that set it: entries of earlier blocks read as unset (pierrec's `inUse` bitmap)
- * without clearing the table for every block.
+ * Position of the last 6-byte sequence with each hash, as its low 16 bits (pierrec's layout). Cleared for every
+ * block: an unset entry then reads as 0, which is what pierrec's `inUse` bitmap makes it read as.
  */
-const hashTable = /*#__PURE__*/ new Int32Array(1 << 16);
-/** The tag of the block being compressed, already shifted into the upper 16 bits; 1 to 0x7fff. */
-let blockTag = 0;
-const BLOCK_TAG_UNIT = 1 << 16;
-const LAST_BLOCK_TAG = 0x7fff << 16;
+const hashTable = /*#__PURE__*/ new Uint16Array(1 << 16);
 
 // pierrec's hash: bits 48-63 of (the 6 bytes at the position << 16) * 227718039650203, i.e. bits 32-47 of the
 // 48-bit value times the prime. With the value as HIGH * 2^32 + LOW and the prime as PRIME_HIGH * 2^32 +
@@ -135,15 +130,13 @@ function hash6(view: DataView, at: number): number {
  * The candidate position for `hash` at `position`: the stored low 16 bits, placed in the window before it.
  * The tables are passed in because V8 re-reads and re-checks a module binding on every use.
  */
-function candidateFor(table: Int32Array, tag: number, hash: number, position: number): number {
-  // The stored low 16 bits when the entry carries this block's tag (the XOR clears it), else 0 (unset).
-  const stored = table[hash]! ^ tag;
-  const candidate = (position & ~WINDOW_MASK) + (stored <= WINDOW_MASK ? stored : 0);
+function candidateFor(table: Uint16Array, hash: number, position: number): number {
+  const candidate = (position & ~WINDOW_MASK) + table[hash]!;
   return candidate >= position ? candidate - WINDOW_SIZE : candidate;
 }
 
-function remember(table: Int32Array, tag: number, hash: number, position: number): void {
-  table[hash] = tag | (position & WINDOW_MASK);
+function remember(table: Uint16Array, hash: number, position: number): void {
+  table[hash] = position;
 }
 
 /** Whether `candidate` starts a match of at least 4 bytes for `at`, within the window. */
@@ -174,12 +167,7 @@ export function compressLz4Block(source: Uint8Array, out: Uint8Array, outStart: 
   const outEnd = outStart + source.length;
   const view = viewOf(source);
   const table = hashTable;
-  if (blockTag === LAST_BLOCK_TAG) {
-    table.fill(0);
-    blockTag = 0;
-  }
-  blockTag += BLOCK_TAG_UNIT;
-  const tag = blockTag;
+  table.fill(0);
   const scanEnd = source.length - MATCH_FINDER_LIMIT;
   let at = 0;
   let to = outStart;
@@ -189,23 +177,23 @@ export function compressLz4Block(source: Uint8Array, out: Uint8Array, outStart: 
     // Try a match at `at`, `at + 1` and `at + 2`, taking the first.
     const hash = hash6(view, at);
     const hash2 = hash6(view, at + 1);
-    const candidate = candidateFor(table, tag, hash, at);
-    const candidate2 = candidateFor(table, tag, hash2, at + 1);
-    remember(table, tag, hash, at);
-    remember(table, tag, hash2, at + 1);
+    const candidate = candidateFor(table, hash, at);
+    const candidate2 = candidateFor(table, hash2, at + 1);
+    remember(table, hash, at);
+    remember(table, hash2, at + 1);
 
     let distance: number;
     if (matchesAt(view, at, candidate)) {
       distance = at - candidate;
     } else {
       const hash3 = hash6(view, at + 2);
-      const candidate3 = candidateFor(table, tag, hash3, at + 2);
+      const candidate3 = candidateFor(table, hash3, at + 2);
       at += 1;
       if (matchesAt(view, at, candidate2)) {
         distance = at - candidate2;
       } else {
         at += 1;
-        remember(table, tag, hash3, at);
+        remember(table, hash3, at);
         if (!matchesAt(view, at, candidate3)) {
           at += 2 + ((at - anchor) >> ADAPT_SKIP_LOG);
           continue;
@@ -254,7 +242,7 @@ export function compressLz4Block(source: Uint8Array, out: Uint8Array, outStart: 
     anchor = at;
 
     if (at >= scanEnd) break;
-    remember(table, tag, hash6(view, at - 2), at - 2);
+    remember(table, hash6(view, at - 2), at - 2);
   }
 
   // Nothing matched: pierrec reports the block incompressible.
