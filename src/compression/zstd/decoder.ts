@@ -21,7 +21,7 @@ import {
   verifyContentChecksum,
 } from './frame.js';
 import { LiteralsState, readLiterals } from './literals.js';
-import { executeSequences, SequenceState, type OutputCursor } from './sequences.js';
+import { createSequenceExecutor, SequenceState, type OutputCursor } from './sequences.js';
 import { limitExceeded, skipSkippableFrame } from './stream.js';
 
 /** Bytes the bit readers may read past the end of a stream (a 4-byte read starting at its last byte). */
@@ -116,6 +116,7 @@ class Output implements OutputCursor {
 class DecoderScratch {
   readonly literals = new LiteralsState();
   readonly sequences = new SequenceState();
+  readonly executeSequences = createSequenceExecutor(this.sequences, this.literals);
 }
 
 let scratch: DecoderScratch | undefined;
@@ -201,7 +202,7 @@ function decodeFrame(
       output.prepareBlock(output.position + header.blockSizeMax, contentEnd);
       const sequencesStart = readLiterals(source, view, blockStart, blockEnd, header.blockSizeMax, literals);
       sequences.readHeader(source, sequencesStart, blockEnd);
-      executeSequences(source, view, blockEnd, sequences, literals, output);
+      work.executeSequences(source, view, blockEnd, output);
       at = blockEnd;
     } else {
       throw new LokiChunkError('CORRUPT_STREAM', 'zstd block has the reserved type 3', { offset: at });

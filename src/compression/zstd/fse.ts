@@ -171,3 +171,15 @@ export function buildRleTable(symbol: number, table: FseTable): void {
   table.nbBits[0] = 0;
   table.baseline[0] = 0;
 }
+
+/** Makes `into` a copy of `table` (every per-state array, up to its size). */
+export function copyFseTable(table: FseTable, into: FseTable): void {
+  const size = 1 << table.accuracyLog;
+  into.accuracyLog = table.accuracyLog;
+  into.symbol.set(table.symbol.subarray(0, size));
+  into.nbBits.set(table.nbBits.subarray(0, size));
+  into.baseline.set(table.baseline.subarray(0, size));
+  into.value.set(table.value.subarray(0, size));
+  into.extraBits.set(table.extraBits.subarray(0, size));
+  into.packed.set(table.packed.subarray(0, size));
+}

@@ -6,40 +6,18 @@ import { LokiChunkError } from '../../errors.js';
 import { MAX_BLOCK_SIZE } from './frame.js';
 import { decodeHuffmanLiterals, HuffmanTable, readHuffmanTable } from './huffman.js';
 
-/** Where a block's literals are after {@link readLiterals}: `source[start, start + length)`. */
+/**
+ * A block's literals after {@link readLiterals}: `buffer[0, length)`. Raw literals are copied there too, so the
+ * sequence loop always reads one buffer (see `createSequenceExecutor`).
+ */
 export class LiteralsState {
-  /** Either the compressed input (raw literals are used in place) or {@link buffer}. */
-  source: Uint8Array;
-  /** A view of `source`, for 4-byte copies. */
-  view: DataView;
-  start = 0;
   length = 0;
-  /** Decoded literals of Huffman and RLE sections. */
+  /** Decoded literals (sized for the largest block). */
   readonly buffer = new Uint8Array(MAX_BLOCK_SIZE);
-  private readonly bufferView = new DataView(this.buffer.buffer);
+  /** A view of {@link buffer}, for 4-byte copies. */
+  readonly view = new DataView(this.buffer.buffer);
   /** The latest Huffman tree of the frame, for treeless sections; `maxBits` is 0 when there is none. */
   readonly huffman = new HuffmanTable();
-
-  constructor() {
-    this.source = this.buffer;
-    this.view = this.bufferView;
-  }
-
-  /** Points at decoded literals in {@link buffer}. */
-  useBuffer(length: number): void {
-    this.source = this.buffer;
-    this.view = this.bufferView;
-    this.start = 0;
-    this.length = length;
-  }
-
-  /** Points at raw literals inside the compressed input, seen through `view`. */
-  useInput(source: Uint8Array, view: DataView, start: number, length: number): void {
-    this.source = source;
-    this.view = view;
-    this.start = start;
-    this.length = length;
-  }
 }
 
 const RAW = 0;
@@ -83,12 +61,13 @@ export function readLiterals(
     if (size > blockSizeMax) throw corrupt('literals are larger than a block', start);
     if (type === RAW) {
       if (contentStart + size > blockEnd) throw corrupt('raw literals overrun their block', start);
-      state.useInput(source, view, contentStart, size);
+      state.buffer.set(source.subarray(contentStart, contentStart + size));
+      state.length = size;
       return contentStart + size;
     }
     if (contentStart >= blockEnd) throw corrupt('RLE literals overrun their block', start);
     state.buffer.fill(source[contentStart]!, 0, size);
-    state.useBuffer(size);
+    state.length = size;
     return contentStart + 1;
   }
 
@@ -131,6 +110,6 @@ export function readLiterals(
     state.buffer,
     regeneratedSize,
   );
-  state.useBuffer(regeneratedSize);
+  state.length = regeneratedSize;
   return contentEnd;
 }

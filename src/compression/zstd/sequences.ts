@@ -5,7 +5,7 @@
  */
 import { LokiChunkError } from '../../errors.js';
 import { backwardStreamEnd, viewBitsAt, wideBitsAt } from './bit-reader.js';
-import { buildFseTable, buildRleTable, FseTable, newNormalizedCounts, readNormalizedCounts } from './fse.js';
+import { buildFseTable, buildRleTable, copyFseTable, FseTable, newNormalizedCounts, readNormalizedCounts } from './fse.js';
 import type { LiteralsState } from './literals.js';
 
 /** Baselines and extra-bit counts of the 36 literal-length codes. */
@@ -109,10 +109,13 @@ function corrupt(message: string, offset: number): LokiChunkError {
 
 /** Sequence decoding state carried from block to block within a frame. */
 export class SequenceState {
-  /** Tables in use for literal lengths, offsets and match lengths (undefined before the first). */
-  readonly current: Array<FseTable | undefined> = [undefined, undefined, undefined];
-  /** Owned tables that compressed and RLE modes build into. */
-  private readonly owned = [new FseTable(), new FseTable(), new FseTable()];
+  /**
+   * The tables for literal lengths, offsets and match lengths. Every mode writes into these (the predefined
+   * ones by copy), so a sequence executor made once can hold their arrays as constants.
+   */
+  readonly tables = [new FseTable(), new FseTable(), new FseTable()] as const;
+  /** Whether each of {@link tables} holds a table of this frame (a repeat mode needs one). */
+  private readonly defined = [false, false, false];
   private readonly normalized = newNormalizedCounts();
   /** Repeat offsets, most recent first. */
   rep1 = 1;
@@ -124,7 +127,7 @@ export class SequenceState {
 
   /** Forgets everything a previous frame left. */
   reset(): void {
-    this.current[0] = this.current[1] = this.current[2] = undefined;
+    this.defined[0] = this.defined[1] = this.defined[2] = false;
     this.rep1 = 1;
     this.rep2 = 4;
     this.rep3 = 8;
@@ -162,15 +165,16 @@ export class SequenceState {
   }
 
   private readTable(source: Uint8Array, at: number, end: number, mode: number, kind: SymbolKind): number {
-    if (mode === 0) {
-      this.current[kind] = predefinedTables()[kind];
-      return at;
-    }
+    const table = this.tables[kind];
     if (mode === 3) {
-      if (!this.current[kind]) throw corrupt(`repeated ${KIND_NAME[kind]} table without a previous one`, at);
+      if (!this.defined[kind]) throw corrupt(`repeated ${KIND_NAME[kind]} table without a previous one`, at);
       return at;
     }
-    const table = this.owned[kind]!;
+    this.defined[kind] = true;
+    if (mode === 0) {
+      copyFseTable(predefinedTables()[kind]!, table);
+      return at;
+    }
     let next: number;
     if (mode === 1) {
       if (at >= end) throw corrupt('sequences header is truncated', at);
@@ -183,7 +187,6 @@ export class SequenceState {
       buildFseTable(this.normalized, table, at);
     }
     attachCodeValues(table, kind);
-    this.current[kind] = table;
     return next;
   }
 }
@@ -208,184 +211,186 @@ export interface OutputCursor {
 }
 
 /**
- * Decodes the block's sequences (header already read into `state`) from the bitstream
- * `source[state.streamStart, streamEnd)` and executes them, with the block's `literals`, into `output`.
+ * Executes a block's sequences: decodes them (header already read into the state) from the bitstream
+ * `source[state.streamStart, streamEnd)` (`view` sees the same bytes) and copies them, with the block's literals,
+ * into `output`.
  * @throws {LokiChunkError} `CORRUPT_STREAM` for malformed sequences; whatever `output.overrun` raises.
  */
-export function executeSequences(
-  source: Uint8Array,
-  view: DataView,
-  streamEnd: number,
-  state: SequenceState,
-  literals: LiteralsState,
-  output: OutputCursor,
-): void {
-  let buffer = output.buffer;
-  let outView = output.view;
-  let writeLimit = output.writeLimit;
-  const frameStart = output.frameStart;
-  const windowSize = output.windowSize;
-  const litSource = literals.source;
+export type SequenceExecutor = (source: Uint8Array, view: DataView, streamEnd: number, output: OutputCursor) => void;
+
+/**
+ * The {@link SequenceExecutor} of one decoder's `state` and `literals`, as a closure over their arrays. Made once
+ * per decoder (so once in all), its function literal has a single closure, and V8 then treats the captured
+ * tables and literal buffer as constants: no map check, length or base load per lookup, even after each write
+ * to the output (a DataView write makes V8 forget what it knew of every other array).
+ */
+export function createSequenceExecutor(state: SequenceState, literals: LiteralsState): SequenceExecutor {
+  const [llTable, ofTable, mlTable] = state.tables;
+  const llValue = llTable.value;
+  const llPacked = llTable.packed;
+  const ofValue = ofTable.value;
+  const ofPacked = ofTable.packed;
+  const mlValue = mlTable.value;
+  const mlPacked = mlTable.packed;
+  const litSource = literals.buffer;
   const litView = literals.view;
   const litLimit = litSource.length;
-  let litPosition = literals.start;
-  const litEnd = literals.start + literals.length;
-  let out = output.position;
+  return (source, view, streamEnd, output) => {
+    let buffer = output.buffer;
+    let outView = output.view;
+    let writeLimit = output.writeLimit;
+    const frameStart = output.frameStart;
+    const windowSize = output.windowSize;
+    let litPosition = 0;
+    const litEnd = literals.length;
+    let out = output.position;
 
-  const count = state.count;
-  if (count > 0) {
-    const streamStart = state.streamStart;
-    const llTable = state.current[SymbolKind.LiteralLength]!;
-    const ofTable = state.current[SymbolKind.Offset]!;
-    const mlTable = state.current[SymbolKind.MatchLength]!;
-    const llValue = llTable.value;
-    const llPacked = llTable.packed;
-    const ofValue = ofTable.value;
-    const ofPacked = ofTable.packed;
-    const mlValue = mlTable.value;
-    const mlPacked = mlTable.packed;
-    const startBit = streamStart * 8;
-    let position = backwardStreamEnd(source, streamStart, streamEnd, 'sequences');
-    position -= llTable.accuracyLog + ofTable.accuracyLog + mlTable.accuracyLog;
-    if (position < startBit) throw corrupt('sequences bitstream is too short', streamStart);
-    let llState = viewBitsAt(view, position + ofTable.accuracyLog + mlTable.accuracyLog, llTable.accuracyLog);
-    let ofState = viewBitsAt(view, position + mlTable.accuracyLog, ofTable.accuracyLog);
-    let mlState = viewBitsAt(view, position, mlTable.accuracyLog);
-    let rep1 = state.rep1;
-    let rep2 = state.rep2;
-    let rep3 = state.rep3;
-
-    for (let left = count; left > 0; left--) {
-      // Each packed entry: extra bits (low byte), state bits (next byte), next-state baseline (high half).
-      const ofEntry = ofPacked[ofState]!;
-      const mlEntry = mlPacked[mlState]!;
-      const llEntry = llPacked[llState]!;
-      const offsetBits = ofEntry & 0xff;
-      const mlBits = mlEntry & 0xff;
-      const llBits = llEntry & 0xff;
-      // The three extra-bit fields lie together: offset's highest, literal length's lowest. Most often they
-      // fit in one 32-bit read.
-      const extraBits = offsetBits + mlBits + llBits;
-      position -= extraBits;
-      let offsetValue: number;
-      let matchLength: number;
-      let literalLength: number;
-      if (extraBits <= 25) {
-        const window = view.getUint32(position >>> 3, true) >>> (position & 7);
-        literalLength = llValue[llState]! + (window & ((1 << llBits) - 1));
-        matchLength = mlValue[mlState]! + ((window >>> llBits) & ((1 << mlBits) - 1));
-        offsetValue = ofValue[ofState]! + ((window >>> (llBits + mlBits)) & ((1 << offsetBits) - 1));
-      } else {
-        literalLength = llValue[llState]! + viewBitsAt(view, position, llBits);
-        matchLength = mlValue[mlState]! + viewBitsAt(view, position + llBits, mlBits);
-        offsetValue = ofValue[ofState]! + wideBitsAt(source, position + llBits + mlBits, offsetBits);
-      }
+    const count = state.count;
+    if (count > 0) {
+      const streamStart = state.streamStart;
+      const startBit = streamStart * 8;
+      let position = backwardStreamEnd(source, streamStart, streamEnd, 'sequences');
+      position -= llTable.accuracyLog + ofTable.accuracyLog + mlTable.accuracyLog;
       if (position < startBit) throw corrupt('sequences bitstream is too short', streamStart);
-      if (left > 1) {
-        // Next states, read literal length first: its bits are the highest.
-        const llStateBits = (llEntry >>> 8) & 0xff;
-        const mlStateBits = (mlEntry >>> 8) & 0xff;
-        const ofStateBits = (ofEntry >>> 8) & 0xff;
-        const stateBits = llStateBits + mlStateBits + ofStateBits;
-        position -= stateBits;
-        if (stateBits <= 25) {
+      let llState = viewBitsAt(view, position + ofTable.accuracyLog + mlTable.accuracyLog, llTable.accuracyLog);
+      let ofState = viewBitsAt(view, position + mlTable.accuracyLog, ofTable.accuracyLog);
+      let mlState = viewBitsAt(view, position, mlTable.accuracyLog);
+      let rep1 = state.rep1;
+      let rep2 = state.rep2;
+      let rep3 = state.rep3;
+
+      for (let left = count; left > 0; left--) {
+        // Each packed entry: extra bits (low byte), state bits (next byte), next-state baseline (high half).
+        const ofEntry = ofPacked[ofState]!;
+        const mlEntry = mlPacked[mlState]!;
+        const llEntry = llPacked[llState]!;
+        const offsetBits = ofEntry & 0xff;
+        const mlBits = mlEntry & 0xff;
+        const llBits = llEntry & 0xff;
+        // The three extra-bit fields lie together: offset's highest, literal length's lowest. Most often they
+        // fit in one 32-bit read.
+        const extraBits = offsetBits + mlBits + llBits;
+        position -= extraBits;
+        let offsetValue: number;
+        let matchLength: number;
+        let literalLength: number;
+        if (extraBits <= 25) {
           const window = view.getUint32(position >>> 3, true) >>> (position & 7);
-          ofState = (ofEntry >>> 16) + (window & ((1 << ofStateBits) - 1));
-          mlState = (mlEntry >>> 16) + ((window >>> ofStateBits) & ((1 << mlStateBits) - 1));
-          llState = (llEntry >>> 16) + ((window >>> (ofStateBits + mlStateBits)) & ((1 << llStateBits) - 1));
+          literalLength = llValue[llState]! + (window & ((1 << llBits) - 1));
+          matchLength = mlValue[mlState]! + ((window >>> llBits) & ((1 << mlBits) - 1));
+          offsetValue = ofValue[ofState]! + ((window >>> (llBits + mlBits)) & ((1 << offsetBits) - 1));
         } else {
-          ofState = (ofEntry >>> 16) + viewBitsAt(view, position, ofStateBits);
-          mlState = (mlEntry >>> 16) + viewBitsAt(view, position + ofStateBits, mlStateBits);
-          llState = (llEntry >>> 16) + viewBitsAt(view, position + ofStateBits + mlStateBits, llStateBits);
+          literalLength = llValue[llState]! + viewBitsAt(view, position, llBits);
+          matchLength = mlValue[mlState]! + viewBitsAt(view, position + llBits, mlBits);
+          offsetValue = ofValue[ofState]! + wideBitsAt(source, position + llBits + mlBits, offsetBits);
         }
         if (position < startBit) throw corrupt('sequences bitstream is too short', streamStart);
-      }
+        if (left > 1) {
+          // Next states, read literal length first: its bits are the highest.
+          const llStateBits = (llEntry >>> 8) & 0xff;
+          const mlStateBits = (mlEntry >>> 8) & 0xff;
+          const ofStateBits = (ofEntry >>> 8) & 0xff;
+          const stateBits = llStateBits + mlStateBits + ofStateBits;
+          position -= stateBits;
+          if (stateBits <= 25) {
+            const window = view.getUint32(position >>> 3, true) >>> (position & 7);
+            ofState = (ofEntry >>> 16) + (window & ((1 << ofStateBits) - 1));
+            mlState = (mlEntry >>> 16) + ((window >>> ofStateBits) & ((1 << mlStateBits) - 1));
+            llState = (llEntry >>> 16) + ((window >>> (ofStateBits + mlStateBits)) & ((1 << llStateBits) - 1));
+          } else {
+            ofState = (ofEntry >>> 16) + viewBitsAt(view, position, ofStateBits);
+            mlState = (mlEntry >>> 16) + viewBitsAt(view, position + ofStateBits, mlStateBits);
+            llState = (llEntry >>> 16) + viewBitsAt(view, position + ofStateBits + mlStateBits, llStateBits);
+          }
+          if (position < startBit) throw corrupt('sequences bitstream is too short', streamStart);
+        }
 
-      let offset: number;
-      if (offsetValue > 3) {
-        offset = offsetValue - 3;
-        rep3 = rep2;
-        rep2 = rep1;
-        rep1 = offset;
-      } else {
-        // Repeat offsets; a sequence without literals shifts them by one.
-        const index = literalLength === 0 ? offsetValue : offsetValue - 1;
-        if (index === 0) {
-          offset = rep1;
-        } else {
-          offset = index === 1 ? rep2 : index === 2 ? rep3 : rep1 - 1;
-          if (offset === 0) throw corrupt('repeat offset of zero', streamStart);
-          if (index !== 1) rep3 = rep2;
+        let offset: number;
+        if (offsetValue > 3) {
+          offset = offsetValue - 3;
+          rep3 = rep2;
           rep2 = rep1;
           rep1 = offset;
+        } else {
+          // Repeat offsets; a sequence without literals shifts them by one.
+          const index = literalLength === 0 ? offsetValue : offsetValue - 1;
+          if (index === 0) {
+            offset = rep1;
+          } else {
+            offset = index === 1 ? rep2 : index === 2 ? rep3 : rep1 - 1;
+            if (offset === 0) throw corrupt('repeat offset of zero', streamStart);
+            if (index !== 1) rep3 = rep2;
+            rep2 = rep1;
+            rep1 = offset;
+          }
         }
-      }
 
-      if (litPosition + literalLength > litEnd) throw corrupt('sequences use more literals than the block has', streamStart);
-      const sequenceEnd = out + literalLength + matchLength;
-      if (sequenceEnd > writeLimit) {
-        output.position = out;
-        writeLimit = output.overrun(sequenceEnd, streamStart);
-        buffer = output.buffer;
-        outView = output.view;
-      }
-      // Short copies go 4 bytes at a time, the first 8 (literals) or 16 (matches) unconditionally, when the
-      // buffer has room to overshoot: the excess lies where the next copy writes.
-      const roomy = sequenceEnd + 32 <= buffer.length;
-      if (literalLength <= 32 && roomy && litPosition + literalLength + 8 <= litLimit) {
-        outView.setUint32(out, litView.getUint32(litPosition, true), true);
-        outView.setUint32(out + 4, litView.getUint32(litPosition + 4, true), true);
-        for (let i = 8; i < literalLength; i += 4) {
-          outView.setUint32(out + i, litView.getUint32(litPosition + i, true), true);
+        if (litPosition + literalLength > litEnd) throw corrupt('sequences use more literals than the block has', streamStart);
+        const sequenceEnd = out + literalLength + matchLength;
+        if (sequenceEnd > writeLimit) {
+          output.position = out;
+          writeLimit = output.overrun(sequenceEnd, streamStart);
+          buffer = output.buffer;
+          outView = output.view;
         }
-      } else if (literalLength < 16) {
-        for (let i = 0; i < literalLength; i++) buffer[out + i] = litSource[litPosition + i]!;
-      } else {
-        buffer.set(litSource.subarray(litPosition, litPosition + literalLength), out);
-      }
-      out += literalLength;
-      litPosition += literalLength;
+        // Short copies go 4 bytes at a time, the first 8 (literals) or 16 (matches) unconditionally, when the
+        // buffer has room to overshoot: the excess lies where the next copy writes.
+        const roomy = sequenceEnd + 32 <= buffer.length;
+        if (literalLength <= 32 && roomy && litPosition + literalLength + 8 <= litLimit) {
+          outView.setUint32(out, litView.getUint32(litPosition, true), true);
+          outView.setUint32(out + 4, litView.getUint32(litPosition + 4, true), true);
+          for (let i = 8; i < literalLength; i += 4) {
+            outView.setUint32(out + i, litView.getUint32(litPosition + i, true), true);
+          }
+        } else if (literalLength < 16) {
+          for (let i = 0; i < literalLength; i++) buffer[out + i] = litSource[litPosition + i]!;
+        } else {
+          buffer.set(litSource.subarray(litPosition, litPosition + literalLength), out);
+        }
+        out += literalLength;
+        litPosition += literalLength;
 
-      if (offset > out - frameStart || offset > windowSize) {
-        throw corrupt(`match offset ${offset} reaches before the window`, streamStart);
-      }
-      const from = out - offset;
-      if (offset >= 4 && matchLength <= 64 && roomy) {
-        // Each 4-byte read ends at least 4 bytes behind the write, so overlapping matches copy correctly.
-        outView.setUint32(out, outView.getUint32(from, true), true);
-        outView.setUint32(out + 4, outView.getUint32(from + 4, true), true);
-        outView.setUint32(out + 8, outView.getUint32(from + 8, true), true);
-        outView.setUint32(out + 12, outView.getUint32(from + 12, true), true);
-        for (let i = 16; i < matchLength; i += 4) outView.setUint32(out + i, outView.getUint32(from + i, true), true);
-      } else if (matchLength < 16 || (offset < 16 && offset < matchLength)) {
-        for (let i = 0; i < matchLength; i++) buffer[out + i] = buffer[from + i]!;
-      } else if (offset >= matchLength) {
-        buffer.copyWithin(out, from, from + matchLength);
-      } else {
-        // Overlapping: the source repeats with period `offset`, so copy in chunks of growing distance.
-        let copied = 0;
-        let distance = offset;
-        while (copied < matchLength) {
-          const chunk = Math.min(matchLength - copied, distance);
-          buffer.copyWithin(out + copied, out + copied - distance, out + copied - distance + chunk);
-          copied += chunk;
-          distance *= 2;
+        if (offset > out - frameStart || offset > windowSize) {
+          throw corrupt(`match offset ${offset} reaches before the window`, streamStart);
         }
+        const from = out - offset;
+        if (offset >= 4 && matchLength <= 64 && roomy) {
+          // Each 4-byte read ends at least 4 bytes behind the write, so overlapping matches copy correctly.
+          outView.setUint32(out, outView.getUint32(from, true), true);
+          outView.setUint32(out + 4, outView.getUint32(from + 4, true), true);
+          outView.setUint32(out + 8, outView.getUint32(from + 8, true), true);
+          outView.setUint32(out + 12, outView.getUint32(from + 12, true), true);
+          for (let i = 16; i < matchLength; i += 4) outView.setUint32(out + i, outView.getUint32(from + i, true), true);
+        } else if (matchLength < 16 || (offset < 16 && offset < matchLength)) {
+          for (let i = 0; i < matchLength; i++) buffer[out + i] = buffer[from + i]!;
+        } else if (offset >= matchLength) {
+          buffer.copyWithin(out, from, from + matchLength);
+        } else {
+          // Overlapping: the source repeats with period `offset`, so copy in chunks of growing distance.
+          let copied = 0;
+          let distance = offset;
+          while (copied < matchLength) {
+            const chunk = Math.min(matchLength - copied, distance);
+            buffer.copyWithin(out + copied, out + copied - distance, out + copied - distance + chunk);
+            copied += chunk;
+            distance *= 2;
+          }
+        }
+        out += matchLength;
       }
-      out += matchLength;
+      if (position !== startBit) throw corrupt('sequences bitstream has bits left over', streamStart);
+      state.rep1 = rep1;
+      state.rep2 = rep2;
+      state.rep3 = rep3;
     }
-    if (position !== startBit) throw corrupt('sequences bitstream has bits left over', streamStart);
-    state.rep1 = rep1;
-    state.rep2 = rep2;
-    state.rep3 = rep3;
-  }
 
-  const rest = litEnd - litPosition;
-  if (out + rest > writeLimit) {
-    output.position = out;
-    output.overrun(out + rest, state.streamStart);
-    buffer = output.buffer;
-  }
-  buffer.set(litSource.subarray(litPosition, litEnd), out);
-  output.position = out + rest;
+    const rest = litEnd - litPosition;
+    if (out + rest > writeLimit) {
+      output.position = out;
+      output.overrun(out + rest, state.streamStart);
+      buffer = output.buffer;
+    }
+    buffer.set(litSource.subarray(litPosition, litEnd), out);
+    output.position = out + rest;
+  };
 }
