@@ -202,12 +202,14 @@ export class Matcher {
         const low1 = view.getUint32(position + 1, true);
         const low2 = view.getUint32(position + 2, true);
         const low3 = view.getUint32(position + 3, true);
-        // hash5, written out: V8 inlines at most ~920 bytecode bytes into one function, better spent on
-        // matchLength and addSequence than on four copies of this.
-        const hash0 = Math.imul(Math.imul(input[position + 4]!, 0x85ebca6b) ^ low0, 0x9e3779b1) >>> shift;
-        const hash1 = Math.imul(Math.imul(input[position + 5]!, 0x85ebca6b) ^ low1, 0x9e3779b1) >>> shift;
-        const hash2 = Math.imul(Math.imul(input[position + 6]!, 0x85ebca6b) ^ low2, 0x9e3779b1) >>> shift;
-        const hash3 = Math.imul(Math.imul(input[position + 7]!, 0x85ebca6b) ^ low3, 0x9e3779b1) >>> shift;
+        const low4 = view.getUint32(position + 4, true);
+        // hash5, written out (the fifth byte is the top byte of the next load): V8 inlines at most ~920
+        // bytecode bytes into one function, better spent on matchLength and addSequence than on four
+        // copies of this.
+        const hash0 = Math.imul(Math.imul(low1 >>> 24, 0x85ebca6b) ^ low0, 0x9e3779b1) >>> shift;
+        const hash1 = Math.imul(Math.imul(low2 >>> 24, 0x85ebca6b) ^ low1, 0x9e3779b1) >>> shift;
+        const hash2 = Math.imul(Math.imul(low3 >>> 24, 0x85ebca6b) ^ low2, 0x9e3779b1) >>> shift;
+        const hash3 = Math.imul(Math.imul(low4 >>> 24, 0x85ebca6b) ^ low3, 0x9e3779b1) >>> shift;
         const candidate0 = table[hash0]!;
         table[hash0] = base + position;
         const candidate1 = table[hash1]!;
