@@ -3,14 +3,14 @@
  *
  * Written with Loki's header (klauspost/compress/gzip with a zero `ModTime`: MTIME is the low 32 bits of Go's
  * zero time, `0x886E0900`; XFL 0 for the default level; OS 255), a DEFLATE body from fflate, then CRC-32 and
- * ISIZE. Read: every member is checked against its CRC-32 and ISIZE (fflate checks neither); concatenated
- * members are decoded one after another, as Go's multistream reader does.
+ * ISIZE. Read: every member is checked against its CRC-32 and ISIZE; concatenated members are decoded one after
+ * another, as Go's multistream reader does.
  */
-import { Gunzip } from 'fflate';
 import { crc32 } from '../checksum/crc32.js';
 import { isLokiChunkError, LokiChunkError } from '../errors.js';
 import { CodecId, type Codec, type DecompressOptions } from './codec.js';
-import { deflateRaw, feedInPieces, inflateBounded } from './flate.js';
+import { deflateRaw, inflateBounded } from './flate.js';
+import type { Inflated } from './inflate.js';
 import { checkedOutputLimit, outputLimitError } from './output-buffer.js';
 import { readUint32LE, writeUint32LE } from '../binary/little-endian.js';
 
@@ -37,15 +37,17 @@ function skipZeroTerminated(data: Uint8Array, at: number, end: number, what: str
 }
 
 /**
- * Parses the member header at `start` (the member ends at `end`); returns where its DEFLATE data starts.
+ * Parses the member header at `start`; returns where its DEFLATE data starts.
  * @throws {LokiChunkError} `CORRUPT_STREAM` for a bad magic, method or flags, `CHECKSUM_MISMATCH` for a bad
  *   header CRC, `TRUNCATED`
  */
-function readMemberHeader(data: Uint8Array, start: number, end: number): number {
-  if (end - start < FIXED_HEADER_LENGTH) throw truncated('a member header', end);
-  if (data[start] !== 0x1f || data[start + 1] !== 0x8b) {
+function readMemberHeader(data: Uint8Array, start: number): number {
+  const end = data.length;
+  // Bytes that cannot start a member are corrupt, however few; a cut member start is truncated.
+  if ((start < end && data[start] !== 0x1f) || (start + 1 < end && data[start + 1] !== 0x8b)) {
     throw new LokiChunkError('CORRUPT_STREAM', 'gzip: bad magic number', { offset: start });
   }
+  if (end - start < FIXED_HEADER_LENGTH) throw truncated('a member header', end);
   if (data[start + 2] !== 8) {
     throw new LokiChunkError('CORRUPT_STREAM', `gzip: unknown compression method ${data[start + 2]}`, { offset: start + 2 });
   }
@@ -73,86 +75,51 @@ function readMemberHeader(data: Uint8Array, start: number, end: number): number 
 }
 
 /**
- * Decodes the member `data[start, end)`, whose last 8 bytes are its trailer, and checks CRC-32 and ISIZE.
+ * Decodes the member at `start` and checks its CRC-32 and ISIZE; returns its output and where it ends.
  * @param limit output allowed for this member
+ * @param sizeGuess its expected output size (sizes the first buffer)
  */
-function decodeMember(data: Uint8Array, start: number, end: number, limit: number): Uint8Array {
-  const bodyStart = readMemberHeader(data, start, end);
-  if (end - bodyStart < TRAILER_LENGTH) throw truncated('the trailer', end);
-  const trailerAt = end - TRAILER_LENGTH;
-  // ISIZE is the size mod 2^32; past 4 GiB it is only a lower bound, and no caller's limit reaches that.
-  const declaredSize = readUint32LE(data, trailerAt + 4);
-  if (declaredSize > limit) throw outputLimitError('gzip', limit, trailerAt + 4);
-  let inflated: Uint8Array;
+function decodeMember(data: Uint8Array, start: number, limit: number, sizeGuess: number): Inflated {
+  const bodyStart = readMemberHeader(data, start);
+  let inflated: Inflated;
   try {
-    inflated = inflateBounded(data.subarray(bodyStart, trailerAt), limit, declaredSize, 'gzip', true);
+    inflated = inflateBounded(data.subarray(bodyStart), limit, sizeGuess, 'gzip');
   } catch (error) {
     // Offsets in the DEFLATE body are relative to it: make them relative to the gzip stream.
     throw isLokiChunkError(error) ? error.at({ offset: bodyStart + (error.offset ?? 0) }) : error;
   }
-  if (inflated.length !== declaredSize) {
-    throw new LokiChunkError('CORRUPT_STREAM', `gzip: ISIZE says ${declaredSize} bytes, the data has ${inflated.length}`, {
+  const trailerAt = bodyStart + inflated.end;
+  if (data.length - trailerAt < TRAILER_LENGTH) throw truncated('the trailer', data.length);
+  // ISIZE is the size mod 2^32; past 4 GiB it is only a lower bound, and no caller's limit reaches that.
+  const declaredSize = readUint32LE(data, trailerAt + 4);
+  const output = inflated.output;
+  if (output.length !== declaredSize) {
+    throw new LokiChunkError('CORRUPT_STREAM', `gzip: ISIZE says ${declaredSize} bytes, the data has ${output.length}`, {
       offset: trailerAt + 4,
     });
   }
-  if (crc32(inflated) !== readUint32LE(data, trailerAt)) {
+  if (crc32(output) !== readUint32LE(data, trailerAt)) {
     throw new LokiChunkError('CHECKSUM_MISMATCH', 'gzip: CRC-32 mismatch', { offset: trailerAt });
   }
-  return inflated;
+  return { output, end: trailerAt + TRAILER_LENGTH };
 }
 
-/**
- * Where each member after the first starts, found by fflate's multi-member reader (output bounded by `limit`).
- * Returns an empty list when fflate sees a single member.
- */
-function laterMemberStarts(data: Uint8Array, limit: number): number[] {
-  const starts: number[] = [];
-  let produced = 0;
-  let at = 0;
-  const reader = new Gunzip((piece) => {
-    produced += piece.length;
-    if (produced > limit) throw outputLimitError('gzip', limit, at);
-  });
-  reader.onmember = (offset) => starts.push(offset);
-  try {
-    const push = (piece: Uint8Array, final: boolean, pieceStart: number): void => {
-      at = pieceStart;
-      reader.push(piece, final);
-    };
-    feedInPieces(data, push, () => limit - produced);
-  } catch (error) {
-    if (isLokiChunkError(error)) throw error;
-    return [];
-  }
-  return starts;
-}
-
-/**
- * Whether a member could start after `from`: whether ID1 ID2 CM (1f 8b 08) occur there. In one member's
- * compressed data they occur by chance once in 16 MiB, so most streams are proven single-member by this scan.
- */
-function mayHoldLaterMember(data: Uint8Array, from: number): boolean {
-  for (let at = data.indexOf(0x1f, from); at >= 0 && at + 2 < data.length; at = data.indexOf(0x1f, at + 1)) {
-    if (data[at + 1] === 0x8b && data[at + 2] === 8) return true;
-  }
-  return false;
-}
-
+/** Every member of the stream, one after another, as Go's multistream reader reads them. */
 function decompressGzip(data: Uint8Array, options: DecompressOptions): Uint8Array {
   const limit = checkedOutputLimit(options);
   if (data.length === 0) throw truncated('a member header', 0);
-  // A stream of several members cannot be read as one: the first member's DEFLATE data ends before the last
-  // trailer, which may still match (members with the same content). Find the members when there may be several.
-  const starts = mayHoldLaterMember(data, FIXED_HEADER_LENGTH) ? laterMemberStarts(data, limit) : [];
-  if (starts.length === 0) return decodeMember(data, 0, data.length, limit);
-  const members: Uint8Array[] = [];
-  let total = 0;
-  let memberStart = 0;
-  for (const memberEnd of [...starts, data.length]) {
-    const member = decodeMember(data, memberStart, memberEnd, limit - total);
-    members.push(member);
-    total += member.length;
-    memberStart = memberEnd;
+  // The last member's ISIZE: the whole output when there is one member, which is what Loki writes.
+  const lastSize = data.length >= FIXED_HEADER_LENGTH + TRAILER_LENGTH ? readUint32LE(data, data.length - 4) : 0;
+  if (lastSize > limit) throw outputLimitError('gzip', limit, data.length - 4);
+  const first = decodeMember(data, 0, limit, lastSize);
+  if (first.end === data.length) return first.output;
+  const members = [first.output];
+  let total = first.output.length;
+  for (let at = first.end; at < data.length; ) {
+    const member = decodeMember(data, at, limit - total, lastSize);
+    members.push(member.output);
+    total += member.output.length;
+    at = member.end;
   }
   const out = new Uint8Array(total);
   let at = 0;

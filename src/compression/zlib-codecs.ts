@@ -56,7 +56,8 @@ function decompressGzip(zlib: ZlibFunctions, data: Uint8Array, options: Decompre
     const declaredSize = readUint32LE(data, data.length - 4);
     if (declaredSize <= limit) {
       try {
-        const inflated = zlib.gunzip(data, limit, inflateBufferSize(data.length, declaredSize, limit));
+        // One byte more than expected: zlib adds a second buffer when the first is exactly full.
+        const inflated = zlib.gunzip(data, limit, inflateBufferSize(data.length, declaredSize, limit) + 1);
         if (inflated.consumed === data.length) return inflated.output;
       } catch {
         // The pure codec says what is wrong, below.
@@ -71,7 +72,7 @@ function decompressFlate(zlib: ZlibFunctions, data: Uint8Array, options: Decompr
   if (data.length > 0) {
     try {
       const hint = options.sizeHint ? options.sizeHint : data.length * 8;
-      return zlib.inflateRaw(data, limit, inflateBufferSize(data.length, hint + (hint >>> 3) + 1024, limit));
+      return zlib.inflateRaw(data, limit, inflateBufferSize(data.length, hint, limit) + 1);
     } catch {
       // The pure codec says what is wrong, below.
     }
