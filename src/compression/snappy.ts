@@ -82,8 +82,6 @@ function scanChunks(data: Uint8Array, limit: number): number {
 function decompressStream(data: Uint8Array, options: DecompressOptions): Uint8Array {
   const limit = checkedOutputLimit(options);
   const output = new Uint8Array(scanChunks(data, limit));
-  const inputView = viewOf(data);
-  const outputView = viewOf(output);
   let to = 0;
   let at = 0;
   while (at < data.length) {
@@ -94,7 +92,7 @@ function decompressStream(data: Uint8Array, options: DecompressOptions): Uint8Ar
       const chunkStart = to;
       if (type === CHUNK_COMPRESSED) {
         const header = readSnappyBlockHeader(data, body + CHECKSUM_LENGTH, body + length);
-        decodeSnappyBlock(data, header.elementsStart, body + length, output, to, header.decodedLength, inputView, outputView);
+        decodeSnappyBlock(data, header.elementsStart, body + length, output, to, header.decodedLength);
         to += header.decodedLength;
       } else {
         output.set(data.subarray(body + CHECKSUM_LENGTH, body + length), to);
