@@ -10,7 +10,7 @@
  * bounded: zlib stops at `maxOutputSize`, and so does the pure codec.
  */
 import { CodecId, type Codec, type DecompressOptions } from './codec.js';
-import { flateCodec, inflateBufferSize } from './flate.js';
+import { flateCodec, flateSizeGuess, inflateBufferSize } from './flate.js';
 import { frameGzipMember, gzipCodec } from './gzip.js';
 import { checkedOutputLimit } from './output-buffer.js';
 import { readUint32LE } from '../binary/little-endian.js';
@@ -71,8 +71,8 @@ function decompressFlate(zlib: ZlibFunctions, data: Uint8Array, options: Decompr
   const limit = checkedOutputLimit(options);
   if (data.length > 0) {
     try {
-      const hint = options.sizeHint ? options.sizeHint : data.length * 8;
-      return zlib.inflateRaw(data, limit, inflateBufferSize(data.length, hint, limit) + 1);
+      const guess = flateSizeGuess(data.length, options);
+      return zlib.inflateRaw(data, limit, inflateBufferSize(data.length, guess, limit) + 1);
     } catch {
       // The pure codec says what is wrong, below.
     }
