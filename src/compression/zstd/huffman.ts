@@ -129,142 +129,135 @@ function buildHuffmanTable(weightCount: number, table: HuffmanTable, offset: num
   table.maxBits = maxBits;
 }
 
-/**
- * Decodes one backward Huffman stream `source[start, end)` (`view` sees the same bytes) into
- * `output[outStart, outEnd)`, continuing from bit `position` (the stream's end marker when `position` < 0).
- * @throws {LokiChunkError} `CORRUPT_STREAM` unless the stream is consumed exactly.
- */
-function decodeStream(
-  source: Uint8Array,
-  view: DataView,
-  start: number,
-  end: number,
-  table: HuffmanTable,
-  output: Uint8Array,
-  outStart: number,
-  outEnd: number,
-  position = -1,
-): void {
-  const entries = table.entries;
-  const maxBits = table.maxBits;
-  const mask = (1 << maxBits) - 1;
-  const streamStart = start * 8;
-  if (position < 0) position = backwardStreamEnd(source, start, end, 'literals');
-  let out = outStart;
-  // The table index is the next maxBits bits; bits below the stream start only pad the last lookups.
-  while (out < outEnd && position >= streamStart) {
-    const at = position - maxBits;
-    const entry = entries[(view.getUint32(at >> 3, true) >>> (at & 7)) & mask]!;
-    output[out++] = entry;
-    position -= entry >>> 8;
-  }
-  if (out !== outEnd || position !== streamStart) {
-    throw corrupt('literals Huffman stream does not match its size', start);
-  }
-}
-
-/**
- * Decodes `lastSize` literals from each of four streams in one loop, one symbol from each in turn, so the four
- * independent bit positions keep the processor busy; stream k writes at `output[k * segment]` on. The bit
- * positions go in and out through `positions`, updated inside the loop: with nothing but `return` after
- * it, V8's on-stack-replaced code never reaches an operation it has no type feedback for (which would
- * deoptimize it on every call). Returns how many symbols each stream decoded.
- */
-function decodeFourInterleaved(
-  view: DataView,
-  positions: Int32Array,
-  starts: Int32Array,
-  table: HuffmanTable,
-  output: Uint8Array,
-  segment: number,
-  lastSize: number,
-): number {
-  const entries = table.entries;
-  const maxBits = table.maxBits;
-  const mask = (1 << maxBits) - 1;
-  const start1 = starts[0]! * 8;
-  const start2 = starts[1]! * 8;
-  const start3 = starts[2]! * 8;
-  const start4 = starts[3]! * 8;
-  let position1 = positions[0]!;
-  let position2 = positions[1]!;
-  let position3 = positions[2]!;
-  let position4 = positions[3]!;
-  let out = 0;
-  // Stop as soon as any position passes its stream start (the OR of the differences turns negative).
-  while (out < lastSize && ((position1 - start1) | (position2 - start2) | (position3 - start3) | (position4 - start4)) >= 0) {
-    let at = position1 - maxBits;
-    let entry = entries[(view.getUint32(at >> 3, true) >>> (at & 7)) & mask]!;
-    output[out] = entry;
-    position1 -= entry >>> 8;
-    at = position2 - maxBits;
-    entry = entries[(view.getUint32(at >> 3, true) >>> (at & 7)) & mask]!;
-    output[out + segment] = entry;
-    position2 -= entry >>> 8;
-    at = position3 - maxBits;
-    entry = entries[(view.getUint32(at >> 3, true) >>> (at & 7)) & mask]!;
-    output[out + 2 * segment] = entry;
-    position3 -= entry >>> 8;
-    at = position4 - maxBits;
-    entry = entries[(view.getUint32(at >> 3, true) >>> (at & 7)) & mask]!;
-    output[out + 3 * segment] = entry;
-    position4 -= entry >>> 8;
-    positions[0] = position1;
-    positions[1] = position2;
-    positions[2] = position3;
-    positions[3] = position4;
-    out++;
-  }
-  return out;
-}
-
-const streamStarts = /*#__PURE__*/ new Int32Array(5);
-const streamPositions = /*#__PURE__*/ new Int32Array(4);
-
-/**
- * Decodes `regeneratedSize` literals from 1 or 4 Huffman streams in `source[start, end)` (`view` sees the
- * same bytes) into `output`.
- * @throws {LokiChunkError} `CORRUPT_STREAM` for a malformed jump table or stream.
- */
-export function decodeHuffmanLiterals(
+/** Decodes a block's Huffman-coded literals; see {@link createHuffmanDecoder}. */
+export type HuffmanDecoder = (
   source: Uint8Array,
   view: DataView,
   start: number,
   end: number,
   fourStreams: boolean,
-  table: HuffmanTable,
-  output: Uint8Array,
   regeneratedSize: number,
-): void {
-  if (!fourStreams) {
-    decodeStream(source, view, start, end, table, output, 0, regeneratedSize);
-    return;
-  }
-  if (end - start < 10 || regeneratedSize < 6) throw corrupt('4-stream literals are too small', start);
-  const size1 = source[start]! | (source[start + 1]! << 8);
-  const size2 = source[start + 2]! | (source[start + 3]! << 8);
-  const size3 = source[start + 4]! | (source[start + 5]! << 8);
-  const start1 = start + 6;
-  const start2 = start1 + size1;
-  const start3 = start2 + size2;
-  const start4 = start3 + size3;
-  if (start4 >= end) throw corrupt('literals jump table points past the streams', start);
-  const segment = (regeneratedSize + 3) >>> 2;
-  const lastSize = regeneratedSize - 3 * segment;
-  streamStarts[0] = start1;
-  streamStarts[1] = start2;
-  streamStarts[2] = start3;
-  streamStarts[3] = start4;
-  streamStarts[4] = end;
-  for (let stream = 0; stream < 4; stream++) {
-    streamPositions[stream] = backwardStreamEnd(source, streamStarts[stream]!, streamStarts[stream + 1]!, 'literals');
-  }
-  const decoded = decodeFourInterleaved(view, streamPositions, streamStarts, table, output, segment, lastSize);
-  if (decoded !== lastSize) throw corrupt('literals Huffman stream does not match its size', start);
-  // The first three streams have up to 3 more literals than the fourth.
-  for (let stream = 0; stream < 4; stream++) {
-    const outStart = stream * segment;
-    const outEnd = stream === 3 ? outStart + lastSize : outStart + segment;
-    decodeStream(source, view, streamStarts[stream]!, streamStarts[stream + 1]!, table, output, outStart + decoded, outEnd, streamPositions[stream]!);
-  }
+) => void;
+
+/**
+ * The decoder of Huffman-coded literals with `table` into `output`: given 1 or 4 streams in `source[start, end)`
+ * (`view` sees the same bytes), it decodes `regeneratedSize` literals, or throws `CORRUPT_STREAM` for a malformed
+ * jump table or stream. Made once per zstd decoder (its literal state), so V8 treats the table and output it
+ * closes over as constants: no map check or base load per lookup.
+ */
+export function createHuffmanDecoder(table: HuffmanTable, output: Uint8Array): HuffmanDecoder {
+  const entries = table.entries;
+  const streamStarts = new Int32Array(5);
+  const streamPositions = new Int32Array(4);
+
+  /**
+   * Decodes one backward Huffman stream `source[start, end)` into `output[outStart, outEnd)`, continuing from
+   * bit `position` (the stream's end marker when `position` < 0); throws unless the stream is consumed exactly.
+   */
+  const decodeStream = (
+    source: Uint8Array,
+    view: DataView,
+    start: number,
+    end: number,
+    outStart: number,
+    outEnd: number,
+    position: number,
+  ): void => {
+    const maxBits = table.maxBits;
+    const mask = (1 << maxBits) - 1;
+    const streamStart = start * 8;
+    if (position < 0) position = backwardStreamEnd(source, start, end, 'literals');
+    let out = outStart;
+    // The table index is the next maxBits bits; bits below the stream start only pad the last lookups.
+    while (out < outEnd && position >= streamStart) {
+      const at = position - maxBits;
+      const entry = entries[(view.getUint32(at >> 3, true) >>> (at & 7)) & mask]!;
+      output[out++] = entry;
+      position -= entry >>> 8;
+    }
+    if (out !== outEnd || position !== streamStart) {
+      throw corrupt('literals Huffman stream does not match its size', start);
+    }
+  };
+
+  /**
+   * Decodes `lastSize` literals from each of the four streams starting at `streamStarts` in one loop, one symbol
+   * from each in turn, so the four independent bit positions keep the processor busy; stream k writes at
+   * `output[k * segment]` on. The bit positions go in and out through `streamPositions`, updated inside the
+   * loop: with nothing but `return` after it, V8's on-stack-replaced code never reaches an operation it has no
+   * type feedback for (which would deoptimize it on every call). Returns how many symbols each stream decoded.
+   */
+  const decodeFourInterleaved = (view: DataView, segment: number, lastSize: number): number => {
+    const maxBits = table.maxBits;
+    const mask = (1 << maxBits) - 1;
+    const positions = streamPositions;
+    const start1 = streamStarts[0]! * 8;
+    const start2 = streamStarts[1]! * 8;
+    const start3 = streamStarts[2]! * 8;
+    const start4 = streamStarts[3]! * 8;
+    let position1 = positions[0]!;
+    let position2 = positions[1]!;
+    let position3 = positions[2]!;
+    let position4 = positions[3]!;
+    let out = 0;
+    // Stop as soon as any position passes its stream start (the OR of the differences turns negative).
+    while (out < lastSize && ((position1 - start1) | (position2 - start2) | (position3 - start3) | (position4 - start4)) >= 0) {
+      let at = position1 - maxBits;
+      let entry = entries[(view.getUint32(at >> 3, true) >>> (at & 7)) & mask]!;
+      output[out] = entry;
+      position1 -= entry >>> 8;
+      at = position2 - maxBits;
+      entry = entries[(view.getUint32(at >> 3, true) >>> (at & 7)) & mask]!;
+      output[out + segment] = entry;
+      position2 -= entry >>> 8;
+      at = position3 - maxBits;
+      entry = entries[(view.getUint32(at >> 3, true) >>> (at & 7)) & mask]!;
+      output[out + 2 * segment] = entry;
+      position3 -= entry >>> 8;
+      at = position4 - maxBits;
+      entry = entries[(view.getUint32(at >> 3, true) >>> (at & 7)) & mask]!;
+      output[out + 3 * segment] = entry;
+      position4 -= entry >>> 8;
+      positions[0] = position1;
+      positions[1] = position2;
+      positions[2] = position3;
+      positions[3] = position4;
+      out++;
+    }
+    return out;
+  };
+
+  return (source, view, start, end, fourStreams, regeneratedSize) => {
+    if (!fourStreams) {
+      decodeStream(source, view, start, end, 0, regeneratedSize, -1);
+      return;
+    }
+    if (end - start < 10 || regeneratedSize < 6) throw corrupt('4-stream literals are too small', start);
+    const size1 = source[start]! | (source[start + 1]! << 8);
+    const size2 = source[start + 2]! | (source[start + 3]! << 8);
+    const size3 = source[start + 4]! | (source[start + 5]! << 8);
+    const start1 = start + 6;
+    const start2 = start1 + size1;
+    const start3 = start2 + size2;
+    const start4 = start3 + size3;
+    if (start4 >= end) throw corrupt('literals jump table points past the streams', start);
+    const segment = (regeneratedSize + 3) >>> 2;
+    const lastSize = regeneratedSize - 3 * segment;
+    streamStarts[0] = start1;
+    streamStarts[1] = start2;
+    streamStarts[2] = start3;
+    streamStarts[3] = start4;
+    streamStarts[4] = end;
+    for (let stream = 0; stream < 4; stream++) {
+      streamPositions[stream] = backwardStreamEnd(source, streamStarts[stream]!, streamStarts[stream + 1]!, 'literals');
+    }
+    const decoded = decodeFourInterleaved(view, segment, lastSize);
+    if (decoded !== lastSize) throw corrupt('literals Huffman stream does not match its size', start);
+    // The first three streams have up to 3 more literals than the fourth.
+    for (let stream = 0; stream < 4; stream++) {
+      const outStart = stream * segment;
+      const outEnd = stream === 3 ? outStart + lastSize : outStart + segment;
+      decodeStream(source, view, streamStarts[stream]!, streamStarts[stream + 1]!, outStart + decoded, outEnd, streamPositions[stream]!);
+    }
+  };
 }

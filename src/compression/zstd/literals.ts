@@ -4,7 +4,7 @@
  */
 import { LokiChunkError } from '../../errors.js';
 import { MAX_BLOCK_SIZE } from './frame.js';
-import { decodeHuffmanLiterals, HuffmanTable, readHuffmanTable } from './huffman.js';
+import { createHuffmanDecoder, HuffmanTable, readHuffmanTable } from './huffman.js';
 
 /**
  * A block's literals after {@link readLiterals}: `buffer[0, length)`. Raw literals are copied there too, so the
@@ -18,6 +18,8 @@ export class LiteralsState {
   readonly view = new DataView(this.buffer.buffer);
   /** The latest Huffman tree of the frame, for treeless sections; `maxBits` is 0 when there is none. */
   readonly huffman = new HuffmanTable();
+  /** Decodes Huffman-coded literals with {@link huffman} into {@link buffer}. */
+  readonly decodeHuffman = createHuffmanDecoder(this.huffman, this.buffer);
 }
 
 const RAW = 0;
@@ -100,16 +102,7 @@ export function readLiterals(
   } else if (state.huffman.maxBits === 0) {
     throw corrupt('treeless literals without a previous Huffman tree', start);
   }
-  decodeHuffmanLiterals(
-    source,
-    view,
-    streamsStart,
-    contentEnd,
-    sizeFormat !== 0,
-    state.huffman,
-    state.buffer,
-    regeneratedSize,
-  );
+  state.decodeHuffman(source, view, streamsStart, contentEnd, sizeFormat !== 0, regeneratedSize);
   state.length = regeneratedSize;
   return contentEnd;
 }
