@@ -80,19 +80,17 @@ const lanes = /*#__PURE__*/ new Uint32Array(8);
  * `low - 2^31` leaves high * 2^32 + 2^31 within 2^12, so scaled by 2^-32 it is high + 1/2 within 2^-20, and
  * truncation yields high. Scaling by a power of two is exact, so it is applied to `constant` (folded when that is
  * a literal) and to `low` (an integer below 2^31 in magnitude once its top bit is flipped): two multiplications
- * and one subtraction.
+ * and one subtraction. A `const`, like {@link carryOut}: a function declaration is a mutable binding, and V8
+ * would check at every inlined call in the stripe loop that it still holds the same function.
  */
-function multiplyHigh(value: number, constant: number, low: number): number {
-  return (value * (constant * (1 / 4294967296)) - (low ^ 0x80000000) * (1 / 4294967296)) | 0;
-}
+const multiplyHigh = (value: number, constant: number, low: number): number =>
+  (value * (constant * (1 / 4294967296)) - (low ^ 0x80000000) * (1 / 4294967296)) | 0;
 
 /**
  * The carry out of the 32-bit addition `a + b` that gave `sum` (0 or 1), computed from the top bits alone:
  * a comparison would compile to a branch the processor mispredicts half the time on hashed data.
  */
-function carryOut(a: number, b: number, sum: number): number {
-  return ((a & b) | ((a | b) & ~sum)) >>> 31;
-}
+const carryOut = (a: number, b: number, sum: number): number => ((a & b) | ((a | b) & ~sum)) >>> 31;
 
 /**
  * Runs the stripe rounds over `words` (a multiple of 8 little-endian 32-bit words): for each of the four
