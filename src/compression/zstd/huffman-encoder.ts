@@ -92,14 +92,13 @@ function limitLengths(lengths: Uint8Array, count: number, limit: number): void {
     if (lengths[symbol]! > limit) lengths[symbol] = limit;
     kraft += 1 << (limit - lengths[symbol]!);
   }
-  // Too many short codes: lengthen the least frequent codes that are still below the limit.
+  // Too many short codes: lengthen the least frequent of the longest codes still below the limit. Lengths
+  // never grow along `sortedSymbols` (rarer symbols first), and this keeps it so: that code is the first one
+  // below the limit, and the search for it can resume where it stopped.
+  let next = 0;
   while (kraft > full) {
-    let chosen = -1;
-    for (let i = 0; i < count; i++) {
-      const symbol = sortedSymbols[i]!;
-      const length = lengths[symbol]!;
-      if (length < limit && (chosen < 0 || length > lengths[chosen]!)) chosen = symbol;
-    }
+    while (lengths[sortedSymbols[next]!]! >= limit) next++;
+    const chosen = sortedSymbols[next]!;
     kraft -= 1 << (limit - lengths[chosen]! - 1);
     lengths[chosen]!++;
   }
