@@ -115,8 +115,12 @@ const PRIME_LOW_LOW = PRIME_LOW & 0xffff;
 
 /** The 16-bit hash of the 6 bytes at `at` of `view`. */
 function hash6(view: DataView, at: number): number {
-  const low = view.getInt32(at, true);
-  const high = view.getUint16(at + 4, true);
+  return hashOf(view.getInt32(at, true), view.getUint16(at + 4, true));
+}
+
+/** The 16-bit hash of 6 bytes: `low` holds the first 4 (little-endian), the low 16 bits of `high` the other 2. */
+function hashOf(low: number, high: number): number {
+  high &= 0xffff;
   const lowLow = low & 0xffff;
   const lowHigh = low >>> 16;
   // Bits 16-31 of the middle partial products (plus the carry out of the lowest one) carry into bit 32.
@@ -175,8 +179,11 @@ export function compressLz4Block(source: Uint8Array, out: Uint8Array, outStart: 
 
   while (at < scanEnd) {
     // Try a match at `at`, `at + 1` and `at + 2`, taking the first.
-    const hash = hash6(view, at);
-    const hash2 = hash6(view, at + 1);
+    // Bytes at+0..7 in two loads; the hashes at `at`, `at + 1` and `at + 2` are shifts of them.
+    const first = view.getInt32(at, true);
+    const second = view.getInt32(at + 4, true);
+    const hash = hashOf(first, second);
+    const hash2 = hashOf((first >>> 8) | (second << 24), second >>> 8);
     const candidate = candidateFor(table, hash, at);
     const candidate2 = candidateFor(table, hash2, at + 1);
     remember(table, hash, at);
@@ -186,7 +193,7 @@ export function compressLz4Block(source: Uint8Array, out: Uint8Array, outStart: 
     if (matchesAt(view, at, candidate)) {
       distance = at - candidate;
     } else {
-      const hash3 = hash6(view, at + 2);
+      const hash3 = hashOf((first >>> 16) | (second << 16), second >>> 16);
       const candidate3 = candidateFor(table, hash3, at + 2);
       at += 1;
       if (matchesAt(view, at, candidate2)) {

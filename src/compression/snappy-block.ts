@@ -295,7 +295,9 @@ function encodeElements(source: Uint8Array, view: DataView, start: number, end: 
   const searchLimit = length - INPUT_MARGIN;
   let nextEmit = 0;
   let at = 1;
-  let nextHash = Math.imul(view.getInt32(start + at, true), HASH_MULTIPLIER) >>> shift;
+  // The 4 bytes at the next position to try, and their hash: each is loaded once.
+  let nextValue = view.getInt32(start + at, true);
+  let nextHash = Math.imul(nextValue, HASH_MULTIPLIER) >>> shift;
 
   search: for (;;) {
     // Skip faster the longer nothing matches: every 32 misses, step one byte further.
@@ -304,14 +306,16 @@ function encodeElements(source: Uint8Array, view: DataView, start: number, end: 
     let candidate = 0;
     for (;;) {
       at = next;
+      const value = nextValue;
       const step = skip >> 5;
       next = at + step;
       skip += step;
       if (next > searchLimit) break search;
       candidate = table[nextHash & TABLE_MASK]!;
       table[nextHash & TABLE_MASK] = at;
-      nextHash = Math.imul(view.getInt32(start + next, true), HASH_MULTIPLIER) >>> shift;
-      if (view.getInt32(start + at, true) === view.getInt32(start + candidate, true)) break;
+      nextValue = view.getInt32(start + next, true);
+      nextHash = Math.imul(nextValue, HASH_MULTIPLIER) >>> shift;
+      if (value === view.getInt32(start + candidate, true)) break;
     }
 
     to = emitLiteral(out, to, source, start + nextEmit, start + at);
@@ -330,7 +334,8 @@ function encodeElements(source: Uint8Array, view: DataView, start: number, end: 
       candidate = table[currentHash]!;
       table[currentHash] = at;
       if (here !== view.getInt32(start + candidate, true)) {
-        nextHash = Math.imul(view.getInt32(start + at + 1, true), HASH_MULTIPLIER) >>> shift;
+        nextValue = view.getInt32(start + at + 1, true);
+        nextHash = Math.imul(nextValue, HASH_MULTIPLIER) >>> shift;
         at++;
         break;
       }
