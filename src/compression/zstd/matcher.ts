@@ -249,12 +249,9 @@ export class Matcher {
       }
       addSequence(view, sequences, repeats, anchor, matchStart, length, matchStart - reference);
       position = matchStart + length;
+      // (Indexing a position near the match end, as the double scan does, gains 0.2% in size for 3-10% of
+      // the time here: the four positions probed per step already index the start of each match.)
       anchor = position;
-      if (position < searchEnd) {
-        // Index a position near the match end, so the next line can refer to it.
-        const before = position - 2;
-        table[hash5(view.getUint32(before, true), input[before + 4]!, shift)] = base + before;
-      }
     }
   }
 
