@@ -132,7 +132,7 @@ function hashOf(low: number, high: number): number {
 
 /**
  * The candidate position for `hash` at `position`: the stored low 16 bits, placed in the window before it.
- * The tables are passed in because V8 re-reads and re-checks a module binding on every use.
+ * The table is passed in because V8 re-reads and re-checks a module binding on every use.
  */
 function candidateFor(table: Uint16Array, hash: number, position: number): number {
   const candidate = (position & ~WINDOW_MASK) + table[hash]!;

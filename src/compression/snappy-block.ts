@@ -1,6 +1,6 @@
 /**
- * The Snappy block format: a bounds-checked decoder, and the
- * compressor of golang/snappy (the library Loki uses) so that our blocks are byte-identical to Loki's.
+ * The Snappy block format: a bounds-checked decoder, and the compressor of golang/snappy (the library Loki
+ * uses) so that our blocks are byte-identical to Loki's.
  */
 import { LokiChunkError } from '../errors.js';
 import { copyBytes, viewOf } from './lz-copy.js';
@@ -72,8 +72,8 @@ function buildTagTable(): Uint16Array {
 const WORK_SLACK = 32;
 /** The largest work buffer kept between calls (Snappy framing chunks need ~140 KiB); larger ones are one-off. */
 const MAX_KEPT_WORK = 1 << 18;
-let keptWork = new Uint8Array(0);
-let keptWorkView = viewOf(keptWork);
+let keptWork = /*#__PURE__*/ new Uint8Array(0);
+let keptWorkView = /*#__PURE__*/ viewOf(keptWork);
 
 /**
  * Decodes the elements of a Snappy block, `input[start, end)`, into `output[to, to + decodedLength)`; the caller
