@@ -13,6 +13,7 @@ import {
   type Chunk,
   type ChunkBlock,
   type ChecksumCheck,
+  type CodecRegistry,
   type Direction,
   type LogEntry,
   type StructuredMetadataPair,
@@ -95,6 +96,8 @@ export interface InspectOptions {
   entries: EntryQuery | null;
   /** Called with each block's bytes (`--store-blocks`); `decompressed` is `null` when decompression failed. */
   onBlockBytes?: (block: ChunkBlock, decompressed: Uint8Array | null) => void;
+  /** The codecs to read with (default: the built-in pure-TypeScript ones). */
+  codecs?: CodecRegistry;
 }
 
 /** Everything chunkdump found in one file. */
@@ -138,7 +141,8 @@ export function refusedReport(file: string, bytes: number, problem: Problem): Fi
 export function inspectChunk(file: string, bytes: Uint8Array, options: InspectOptions): FileReport {
   const report = emptyReport(file, bytes.length);
   report.wrapped = !isRawChunk(bytes) && isStorageWrapped(bytes);
-  const read = (fromCheckpoint: boolean) => readChunk(bytes, { lenient: options.lenient, verifyChecksums: false, fromCheckpoint });
+  const read = (fromCheckpoint: boolean) =>
+    readChunk(bytes, { lenient: options.lenient, verifyChecksums: false, fromCheckpoint, codecs: options.codecs });
   let chunk: Chunk;
   try {
     chunk = read(options.checkpoint);

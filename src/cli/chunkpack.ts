@@ -11,6 +11,7 @@ import { version } from '../../package.json';
 import {
   ChunkWriter,
   CodecId,
+  createNodeCodecRegistry,
   DEFAULT_BLOCK_SIZE,
   DEFAULT_ENCODING,
   DEFAULT_TARGET_SIZE,
@@ -19,7 +20,7 @@ import {
   type ChunkFormat,
   type ChunkWriterOptions,
   type EntryInput,
-} from '../index.js';
+} from '../node.js';
 import { parseEntryLine } from './ndjson.js';
 
 const CODEC_NAMES = Object.keys(CodecId).filter((name) => name !== 'dumb');
@@ -144,6 +145,8 @@ function parseSettings(argv: string[]): Settings | 'help' | 'version' {
     encoding: values.codec ?? (format === 1 ? 'gzip' : DEFAULT_ENCODING),
     blockSize: parseSize(values['block-size'], '--block-size', DEFAULT_BLOCK_SIZE),
     targetSize: parseSize(values['target-size'], '--target-size', DEFAULT_TARGET_SIZE),
+    // gzip and flate compressed by node:zlib: valid streams Loki reads, several times faster than pure TypeScript.
+    codecs: createNodeCodecRegistry(),
   };
   try {
     new ChunkWriter(chunk); // Checks the codec name and the sizes before any input is read.
