@@ -337,7 +337,7 @@ export function createSequenceExecutor(state: SequenceState, literals: LiteralsS
         // of 8 or 16, when the buffer has room to overshoot: the excess lies where the next copy writes. Whole
         // steps mean fewer loop exits for the processor to mispredict.
         const roomy = sequenceEnd + 32 <= buffer.length;
-        if (literalLength <= 32 && roomy && litPosition + literalLength + 8 <= litLimit) {
+        if (literalLength <= 64 && roomy && litPosition + literalLength + 8 <= litLimit) {
           outView.setUint32(out, litView.getUint32(litPosition, true), true);
           outView.setUint32(out + 4, litView.getUint32(litPosition + 4, true), true);
           for (let i = 8; i < literalLength; i += 8) {
