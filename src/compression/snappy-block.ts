@@ -150,14 +150,10 @@ function decodeElements(work: Uint8Array, view: DataView, at: number, end: numbe
       view.setInt32(to + 8, view.getInt32(from + 8, true), true);
       view.setInt32(to + 12, view.getInt32(from + 12, true), true);
     } else if (((distance - 8) & ~literal) >= 0) {
-      if (length >= 256 && ((distance - length) & ~literal) >= 0) {
-        work.copyWithin(to, from, from + length);
-      } else {
-        // 8-byte strides: exact for copies at least 8 back, as each reads only bytes written before it.
-        for (let done = 0; done < length; done += 8) {
-          view.setInt32(to + done, view.getInt32(from + done, true), true);
-          view.setInt32(to + done + 4, view.getInt32(from + done + 4, true), true);
-        }
+      // 8-byte strides: exact for copies at least 8 back, as each reads only bytes written before it.
+      for (let done = 0; done < length; done += 8) {
+        view.setInt32(to + done, view.getInt32(from + done, true), true);
+        view.setInt32(to + done + 4, view.getInt32(from + done + 4, true), true);
       }
     } else {
       // Copies fewer than 8 back repeat a short pattern: byte by byte.
