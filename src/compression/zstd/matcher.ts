@@ -214,6 +214,8 @@ export class Matcher {
         const hash1 = Math.imul(Math.imul(low4 >>> 8, 0x85ebca6b) ^ low1, 0x9e3779b1) >>> shift;
         const hash2 = Math.imul(Math.imul(low5 >>> 8, 0x85ebca6b) ^ low2, 0x9e3779b1) >>> shift;
         const hash3 = Math.imul(Math.imul(low6 >>> 8, 0x85ebca6b) ^ low3, 0x9e3779b1) >>> shift;
+        // (Every match is at least 4 bytes long, so the next step starts past all four positions entered
+        // here: a candidate is always behind the position it is checked for.)
         const candidate0 = table[hash0]!;
         table[hash0] = base + position;
         const candidate1 = table[hash1]!;
