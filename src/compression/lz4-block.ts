@@ -151,7 +151,9 @@ function matchesAt(view: DataView, at: number, candidate: number): boolean {
 
 /** Bytes of the 255-run that extends a length field of `value` (the 4-bit nibble already holds 15). */
 function lengthExtensionSize(value: number): number {
-  return value >= 15 ? Math.floor((value - 15) / 255) + 1 : 0;
+  // Most lengths need no extension or one byte: no division for those.
+  if (value < 15 + 255) return value >= 15 ? 1 : 0;
+  return Math.floor((value - 15) / 255) + 1;
 }
 
 function writeLengthExtension(out: Uint8Array, at: number, value: number): number {
