@@ -8,7 +8,7 @@
  * Empty input is written as zero bytes.
  *
  * Decoding scans the chunk headers first, so the output is allocated once, at its exact size, after the
- * `maxOutputSize` check, and every chunk decodes straight into it.
+ * `maxOutputSize` check, and every chunk lands straight in it (through the block decoder's work buffer).
  */
 import { crc32c } from '../checksum/crc32c.js';
 import { LokiChunkError, wrapForeignErrors } from '../errors.js';
