@@ -2,7 +2,7 @@
  * gzip (RFC 1952): Loki's codec 1, and the codec of format-1 chunks, which have no codec byte.
  *
  * Written with Loki's header (klauspost/compress/gzip with a zero `ModTime`: MTIME is the low 32 bits of Go's
- * zero time, `0x886E0900`; XFL 0 for the default level; OS 255), a DEFLATE body from fflate, then CRC-32 and
+ * zero time, `0x886E0900`; XFL 0 for the default level; OS 255), a DEFLATE body from deflate.ts, then CRC-32 and
  * ISIZE. Read: every member is checked against its CRC-32 and ISIZE; concatenated members are decoded one after
  * another, as Go's multistream reader does.
  */

@@ -30,7 +30,7 @@ export interface Inflated {
 }
 
 /** Order in which a dynamic block sends the code lengths of the code-length alphabet. */
-const CODE_LENGTH_ORDER = [16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15];
+export const CODE_LENGTH_ORDER = [16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15];
 const MAX_LITLEN_SYMBOLS = 286;
 const MAX_DISTANCE_SYMBOLS = 30;
 /** Smallest buffer worth allocating when the output outgrows its first guess. */

@@ -1,0 +1,114 @@
+/**
+ * Our DEFLATE compressor: every stream it writes must decode to its input with our inflater, node:zlib and
+ * fflate (stored, fixed and dynamic blocks, one and many per stream), and on log text its output must stay the
+ * size of zlib level 3's.
+ */
+import fc from 'fast-check';
+import { inflateSync as fflateInflate } from 'fflate';
+import { deflateRawSync, gunzipSync, inflateRawSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { logTextBlock } from '../../bench/data.js';
+import { CodecId } from '../../src/compression/codec.js';
+import { deflateRaw } from '../../src/compression/deflate.js';
+import { createCodecRegistry } from '../../src/compression/defaults.js';
+import { inflateRaw } from '../../src/compression/inflate.js';
+import { goldenStreams } from '../helpers/golden-streams.js';
+
+function logText(size: number, seed = 1): Uint8Array {
+  const out = new Uint8Array(size);
+  let state = seed;
+  let at = 0;
+  while (at < size) {
+    state = (state * 1103515245 + 12345) >>> 0;
+    const text = `ts=2024-03-10T08:00:${(state >>> 10) % 60}Z level=info msg="GET /api/v1/push" status=204 duration=${(state >>> 8) % 10000}us\n`;
+    for (let i = 0; i < text.length && at < size; i++) out[at++] = text.charCodeAt(i);
+  }
+  return out;
+}
+
+function randomBytes(size: number, seed = 1): Uint8Array {
+  const out = new Uint8Array(size);
+  let state = seed;
+  for (let i = 0; i < size; i++) {
+    state = (state * 1103515245 + 12345) >>> 0;
+    out[i] = state >>> 24;
+  }
+  return out;
+}
+
+function same(actual: Uint8Array, expected: Uint8Array): boolean {
+  return Buffer.compare(actual, expected) === 0;
+}
+
+/** Compresses `data` and checks that all three inflaters give it back; returns the stream. */
+function roundTrip(data: Uint8Array, what: string): Uint8Array {
+  const stream = deflateRaw(data);
+  expect(same(inflateRaw(stream, data.length, data.length, 'flate').output, data), `${what}: ours`).toBe(true);
+  expect(same(inflateRawSync(stream), data), `${what}: node:zlib`).toBe(true);
+  expect(same(fflateInflate(stream), data), `${what}: fflate`).toBe(true);
+  return stream;
+}
+
+describe('deflateRaw', () => {
+  it('writes a valid stream for the empty input and tiny inputs', () => {
+    expect(roundTrip(new Uint8Array(0), 'empty').length).toBeLessThanOrEqual(2);
+    for (let size = 1; size <= 40; size++) roundTrip(logText(size, size), `${size} bytes`);
+    roundTrip(new Uint8Array([0]), 'one zero');
+    roundTrip(new Uint8Array(5).fill(7), 'five equal bytes');
+  });
+
+  it('handles runs, every byte value, incompressible data and many blocks', () => {
+    roundTrip(new Uint8Array(100_000).fill(97), 'one long run (distance 1, length 258)');
+    roundTrip(Uint8Array.from({ length: 70_000 }, (_, i) => i & 0xff), 'every byte value, repeated');
+    const random = roundTrip(randomBytes(200_000), 'random (stored blocks over 64 KiB)');
+    expect(random.length).toBeLessThan(200_000 + 64);
+    roundTrip(logText(3 << 20, 9), '3 MiB of log text (many dynamic blocks)');
+    const mixed = new Uint8Array(400_000);
+    for (let at = 0; at < mixed.length; at += 50_000) mixed.set(at % 100_000 === 0 ? logText(50_000, at) : randomBytes(50_000, at), at);
+    roundTrip(mixed, 'log text and random bytes in turn');
+  });
+
+  it('round-trips arbitrary bytes, repetitive bytes and log text (property)', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 5000 }), (data) => {
+        roundTrip(data, 'arbitrary');
+      }),
+      { numRuns: 200 },
+    );
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(0, 1, 97, 98, 255), { maxLength: 70_000 }), (values) => {
+        roundTrip(Uint8Array.from(values), 'small alphabet');
+      }),
+      { numRuns: 40 },
+    );
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 300_000 }), fc.integer({ min: 1, max: 1000 }), (size, seed) => {
+        roundTrip(logText(size, seed), 'log text');
+      }),
+      { numRuns: 30 },
+    );
+  });
+
+  it("compresses the benchmark's 256 KiB log block to the size of zlib level 3's", () => {
+    const block = logTextBlock();
+    const ours = roundTrip(block, 'benchmark block');
+    expect(ours.length).toBeLessThanOrEqual(deflateRawSync(block, { level: 3 }).length * 1.01);
+  });
+});
+
+describe('gzip and flate compression of the golden chunks', () => {
+  const codecs = createCodecRegistry();
+  const streams = goldenStreams().filter((stream) => stream.codecId === CodecId.gzip || stream.codecId === CodecId.flate);
+
+  it('re-compresses every golden gzip and flate payload into streams node:zlib and ours decode', () => {
+    expect(streams.length).toBeGreaterThan(10);
+    for (const stream of streams) {
+      const codec = codecs.get(stream.codecId);
+      const decoded = codec.decompress(stream.compressed, { maxOutputSize: 1 << 30 });
+      const recompressed = codec.compress(decoded);
+      const viaZlib = stream.codecId === CodecId.gzip ? gunzipSync(recompressed) : inflateRawSync(recompressed);
+      expect(same(viaZlib, decoded), `${stream.name}: node:zlib`).toBe(true);
+      expect(same(codec.decompress(recompressed, { maxOutputSize: decoded.length }), decoded), `${stream.name}: ours`).toBe(true);
+    }
+  });
+});
