@@ -144,11 +144,12 @@ function decodeElements(work: Uint8Array, view: DataView, at: number, end: numbe
     if (fits < 0) throw elementError(work, elementAt, end, to, decodedLength, inputShift);
 
     if (length <= 16 && ((distance - 8) & ~literal) >= 0) {
-      // Every literal, and copies at least 8 back: exact once the next element overwrites the excess.
+      // Every literal, and copies at least 8 back: exact once the next element overwrites the excess. The
+      // fourth word only past 12 bytes: most elements are shorter (copy-1 holds 4-11), and that predicts well.
       view.setInt32(to, view.getInt32(from, true), true);
       view.setInt32(to + 4, view.getInt32(from + 4, true), true);
       view.setInt32(to + 8, view.getInt32(from + 8, true), true);
-      view.setInt32(to + 12, view.getInt32(from + 12, true), true);
+      if (length > 12) view.setInt32(to + 12, view.getInt32(from + 12, true), true);
     } else if (((distance - 8) & ~literal) >= 0) {
       // 8-byte strides: exact for copies at least 8 back, as each reads only bytes written before it.
       for (let done = 0; done < length; done += 8) {
