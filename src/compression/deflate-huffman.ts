@@ -4,10 +4,10 @@
  */
 
 /** Scratch for the sort and the in-place code length computation (the largest alphabet has 286 symbols). */
-const sortKeys = new Int32Array(288);
-const work = new Int32Array(288);
-const lengthCounts = new Int32Array(33);
-const nextCode = new Int32Array(17);
+const sortKeys = /*#__PURE__*/ new Int32Array(288);
+const work = /*#__PURE__*/ new Int32Array(288);
+const lengthCounts = /*#__PURE__*/ new Int32Array(33);
+const nextCode = /*#__PURE__*/ new Int32Array(17);
 
 /** Frequencies fit 22 bits (a block holds far fewer symbols), symbols 9 bits: one sortable int per symbol. */
 const SYMBOL_BITS = 9;

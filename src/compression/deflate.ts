@@ -17,11 +17,17 @@ const HASH_BITS = 16;
 const HASH_SHIFT = 32 - HASH_BITS;
 const MAX_MATCH = 258;
 
-/** Candidates looked at per position; more finds longer matches, slower. */
+/**
+ * Candidates looked at per position. On the benchmark's chunk blocks 4 was 5% faster and 0.8% larger, 1 15%
+ * faster and 4% larger: the size target (within 5% of Go's) needs 8.
+ */
 const MAX_CHAIN = 8;
 /** A match this long ends the search. */
 const NICE_LENGTH = 32;
-/** The positions inside a match are hashed only when it is at most this long (zlib's `max_insert_length`). */
+/**
+ * The positions inside a match are hashed only when it is at most this long (zlib's `max_insert_length`).
+ * Hashing all of them made the output 6% smaller but cost a quarter of the speed.
+ */
 const MAX_INSERT = 6;
 /** Symbols per block: each block pays for its code description, and adapts its codes to its own text. */
 const BLOCK_SYMBOLS = 1 << 15;
@@ -60,27 +66,27 @@ const FIXED_LITLEN_LENGTHS = /*#__PURE__*/ new Uint8Array(288).fill(8, 0, 144).f
 const FIXED_DISTANCE_LENGTHS = /*#__PURE__*/ new Uint8Array(DISTANCE_SYMBOLS).fill(5);
 
 /** Compressor scratch, allocated once: compression is synchronous, so calls never overlap. */
-const head = new Int32Array(1 << HASH_BITS);
-const prev = new Int32Array(WINDOW_SIZE);
+const head = /*#__PURE__*/ new Int32Array(1 << HASH_BITS);
+const prev = /*#__PURE__*/ new Int32Array(WINDOW_SIZE);
 /** A literal byte (< 256), or distance << 8 | length - 3. */
-const symbols = new Int32Array(BLOCK_SYMBOLS + 4);
-const litlenFreqs = new Int32Array(LITLEN_SYMBOLS);
-const distanceFreqs = new Int32Array(DISTANCE_SYMBOLS);
-const litlenLengths = new Uint8Array(288);
-const distanceLengths = new Uint8Array(DISTANCE_SYMBOLS);
-const litlenCodes = new Int32Array(288);
-const distanceCodes = new Int32Array(DISTANCE_SYMBOLS);
+const symbols = /*#__PURE__*/ new Int32Array(BLOCK_SYMBOLS + 4);
+const litlenFreqs = /*#__PURE__*/ new Int32Array(LITLEN_SYMBOLS);
+const distanceFreqs = /*#__PURE__*/ new Int32Array(DISTANCE_SYMBOLS);
+const litlenLengths = /*#__PURE__*/ new Uint8Array(288);
+const distanceLengths = /*#__PURE__*/ new Uint8Array(DISTANCE_SYMBOLS);
+const litlenCodes = /*#__PURE__*/ new Int32Array(288);
+const distanceCodes = /*#__PURE__*/ new Int32Array(DISTANCE_SYMBOLS);
 /** Per length - 3: its length code and extra bits as one value to write, and their bit count. */
-const lengthBits = new Int32Array(256);
-const lengthBitCounts = new Uint8Array(256);
+const lengthBits = /*#__PURE__*/ new Int32Array(256);
+const lengthBitCounts = /*#__PURE__*/ new Uint8Array(256);
 /** Per literal: its code | its length << 16 (one load per literal). */
-const literalBits = new Int32Array(256);
+const literalBits = /*#__PURE__*/ new Int32Array(256);
 /** Code lengths, run-length encoded: code-length symbol | extra bits << 5. */
-const codeLengthRuns = new Int32Array(LITLEN_SYMBOLS + DISTANCE_SYMBOLS);
-const allLengths = new Uint8Array(LITLEN_SYMBOLS + DISTANCE_SYMBOLS);
-const codeLengthFreqs = new Int32Array(19);
-const codeLengthLengths = new Uint8Array(19);
-const codeLengthCodes = new Int32Array(19);
+const codeLengthRuns = /*#__PURE__*/ new Int32Array(LITLEN_SYMBOLS + DISTANCE_SYMBOLS);
+const allLengths = /*#__PURE__*/ new Uint8Array(LITLEN_SYMBOLS + DISTANCE_SYMBOLS);
+const codeLengthFreqs = /*#__PURE__*/ new Int32Array(19);
+const codeLengthLengths = /*#__PURE__*/ new Uint8Array(19);
+const codeLengthCodes = /*#__PURE__*/ new Int32Array(19);
 const CODE_LENGTH_EXTRA = [2, 3, 7];
 
 /** An LSB-first bit writer: whole 32-bit words go out at once. */
