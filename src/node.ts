@@ -5,4 +5,4 @@
 export * from './index.js';
 export { fileSource, type FileByteSource } from './io/node/file-source.js';
 export { createNodeCodecRegistry, nodeZlibCodecs } from './compression/node/zlib.js';
-export { createZlibCodecs, ZLIB_LEVEL, type ZlibFunctions, type ZlibInflated } from './compression/zlib-codecs.js';
+export { createZlibCodecs, ZLIB_LEVEL, type ZlibFunctions, type ZlibInflated } from './compression/deflate/zlib-codecs.js';

@@ -2,8 +2,8 @@
  * The built-in codecs: every codec Loki writes, by its codec byte and name.
  */
 import type { Codec } from './codec.js';
-import { flateCodec } from './flate.js';
-import { gzipCodec } from './gzip.js';
+import { flateCodec } from './deflate/flate.js';
+import { gzipCodec } from './deflate/gzip.js';
 import { lz4Codec1M, lz4Codec256k, lz4Codec4M, lz4Codec64k } from './lz4.js';
 import { noneCodec } from './none.js';
 import { CodecRegistry } from './registry.js';

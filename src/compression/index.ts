@@ -3,8 +3,8 @@ export { CodecId, DEFAULT_MAX_DECOMPRESSED_SIZE, type Codec, type CodecName, typ
 export { CodecRegistry, type RegisterOptions } from './registry.js';
 export { BUILTIN_CODECS, createCodecRegistry, defaultCodecRegistry } from './defaults.js';
 export { noneCodec } from './none.js';
-export { gzipCodec } from './gzip.js';
-export { flateCodec } from './flate.js';
+export { gzipCodec } from './deflate/gzip.js';
+export { flateCodec } from './deflate/flate.js';
 export { lz4Codec64k, lz4Codec256k, lz4Codec1M, lz4Codec4M } from './lz4.js';
 export { snappyCodec } from './snappy.js';
 export { zstdCodec, createZstdCodec, fzstdCodec, type ZstdLevel } from './zstd/index.js';

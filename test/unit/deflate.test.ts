@@ -9,9 +9,9 @@ import { deflateRawSync, gunzipSync, inflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { logTextBlock } from '../../bench/data.js';
 import { CodecId } from '../../src/compression/codec.js';
-import { deflateRaw } from '../../src/compression/deflate.js';
+import { deflateRaw } from '../../src/compression/deflate/deflate.js';
 import { createCodecRegistry } from '../../src/compression/defaults.js';
-import { inflateRaw } from '../../src/compression/inflate.js';
+import { inflateRaw } from '../../src/compression/deflate/inflate.js';
 import { goldenStreams } from '../helpers/golden-streams.js';
 
 function logText(size: number, seed = 1): Uint8Array {

@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { inflateRaw } from '../../src/compression/inflate.js';
+import { inflateRaw } from '../../src/compression/deflate/inflate.js';
 import { isLokiChunkError } from '../../src/errors.js';
 
 const LIMIT = 4 << 20;

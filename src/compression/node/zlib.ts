@@ -8,7 +8,7 @@ import { crc32 } from '../../checksum/crc32.js';
 import type { Codec } from '../codec.js';
 import { createCodecRegistry } from '../defaults.js';
 import type { CodecRegistry } from '../registry.js';
-import { createZlibCodecs, type ZlibFunctions } from '../zlib-codecs.js';
+import { createZlibCodecs, type ZlibFunctions } from '../deflate/zlib-codecs.js';
 
 /** zlib's smallest output chunk. */
 const MIN_CHUNK = 64;

@@ -7,7 +7,7 @@
  * inflate-tables.ts), two literals per refill check, and matches copied in 32-bit words (lz-copy.ts). On a
  * 256 KiB block of log text this is ~1.5x fflate's inflateSync, and half of native zlib.
  */
-import { LokiChunkError } from '../errors.js';
+import { LokiChunkError } from '../../errors.js';
 import {
   Alphabet,
   buildTable,
@@ -19,8 +19,8 @@ import {
   PRIMARY_MASK,
   SUBTABLE,
 } from './inflate-tables.js';
-import { copyMatch, viewOf } from './lz-copy.js';
-import { outputLimitError } from './output-buffer.js';
+import { copyMatch, viewOf } from '../lz-copy.js';
+import { outputLimitError } from '../output-buffer.js';
 
 /** A DEFLATE stream's output, and where in its input the stream ended. */
 export interface Inflated {

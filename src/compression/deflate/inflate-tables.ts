@@ -9,7 +9,7 @@
  * table ops: 0-13 extra bits (value = base distance). {@link INVALID} has op 15. A negative entry points to a
  * sub-table: `SUBTABLE | bits << 16 | offset`, indexed by the `bits` bits after the first `PRIMARY_BITS`.
  */
-import { LokiChunkError } from '../errors.js';
+import { LokiChunkError } from '../../errors.js';
 
 /** Bits of the first lookup: 1 KiB entries, which hold every code of Loki's blocks up to 10 bits long. */
 export const PRIMARY_BITS = 10;

@@ -6,13 +6,13 @@
  * ISIZE. Read: every member is checked against its CRC-32 and ISIZE; concatenated members are decoded one after
  * another, as Go's multistream reader does.
  */
-import { crc32 } from '../checksum/crc32.js';
-import { isLokiChunkError, LokiChunkError } from '../errors.js';
-import { CodecId, type Codec, type DecompressOptions } from './codec.js';
+import { crc32 } from '../../checksum/crc32.js';
+import { isLokiChunkError, LokiChunkError } from '../../errors.js';
+import { CodecId, type Codec, type DecompressOptions } from '../codec.js';
 import { deflateRaw, inflateBounded } from './flate.js';
 import type { Inflated } from './inflate.js';
-import { checkedOutputLimit, outputLimitError } from './output-buffer.js';
-import { readUint32LE, writeUint32LE } from '../binary/little-endian.js';
+import { checkedOutputLimit, outputLimitError } from '../output-buffer.js';
+import { readUint32LE, writeUint32LE } from '../../binary/little-endian.js';
 
 /** ID1 ID2 CM FLG MTIME(4) XFL OS, exactly as Loki's writer emits them. */
 const LOKI_HEADER = /*#__PURE__*/ new Uint8Array([0x1f, 0x8b, 0x08, 0x00, 0x00, 0x09, 0x6e, 0x88, 0x00, 0xff]);

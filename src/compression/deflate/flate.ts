@@ -5,11 +5,11 @@
  * (inflate.ts: stricter, and faster on log blocks), into a buffer sized from the expected size (gzip's ISIZE, the
  * caller's hint) and refused as soon as it passes `maxOutputSize`.
  */
-import { LokiChunkError } from '../errors.js';
-import { CodecId, type Codec, type DecompressOptions } from './codec.js';
+import { LokiChunkError } from '../../errors.js';
+import { CodecId, type Codec, type DecompressOptions } from '../codec.js';
 import { deflateRaw } from './deflate.js';
 import { inflateRaw, type Inflated } from './inflate.js';
-import { checkedOutputLimit } from './output-buffer.js';
+import { checkedOutputLimit } from '../output-buffer.js';
 
 /** DEFLATE's best case is ~1032:1, so this many input bytes can produce at most ~1 MiB. */
 const INPUT_PER_MIB = 1016;

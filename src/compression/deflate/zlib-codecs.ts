@@ -9,11 +9,11 @@
  * offset. Corrupt input is rare, so that second pass costs nothing in practice, and bounded input stays
  * bounded: zlib stops at `maxOutputSize`, and so does the pure codec.
  */
-import { CodecId, type Codec, type DecompressOptions } from './codec.js';
+import { CodecId, type Codec, type DecompressOptions } from '../codec.js';
 import { flateCodec, flateSizeGuess, inflateBufferSize } from './flate.js';
 import { frameGzipMember, gzipCodec } from './gzip.js';
-import { checkedOutputLimit } from './output-buffer.js';
-import { readUint32LE } from '../binary/little-endian.js';
+import { checkedOutputLimit } from '../output-buffer.js';
+import { readUint32LE } from '../../binary/little-endian.js';
 
 /** What zlib returns for a stream it inflated. */
 export interface ZlibInflated {
