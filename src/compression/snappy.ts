@@ -15,7 +15,14 @@ import { LokiChunkError, wrapForeignErrors } from '../errors.js';
 import { CodecId, type Codec, type DecompressOptions } from './codec.js';
 import { viewOf } from './lz-copy.js';
 import { checkedOutputLimit, outputLimitError } from './output-buffer.js';
-import { compressSnappyBlock, decodeSnappyBlock, maxSnappyBlockLength, readSnappyBlockHeader } from './snappy-block.js';
+import {
+  compressSnappyBlock,
+  decodeSnappyBlock,
+  MAX_SNAPPY_BLOCK_DECODED,
+  MAX_SNAPPY_BLOCK_ENCODED,
+  maxSnappyBlockLength,
+  readSnappyBlockHeader,
+} from './snappy-block.js';
 import { readUint32LE, writeUint32LE } from '../binary/little-endian.js';
 
 const CHUNK_COMPRESSED = 0x00;
@@ -26,7 +33,12 @@ const STREAM_IDENTIFIER = /*#__PURE__*/ new Uint8Array([0xff, 0x06, 0x00, 0x00, 
 const CHUNK_HEADER_LENGTH = 4;
 const CHECKSUM_LENGTH = 4;
 /** Most data one chunk may hold (golang/snappy's `maxBlockSize`). */
-const MAX_CHUNK_DATA = 65536;
+const MAX_CHUNK_DATA = MAX_SNAPPY_BLOCK_DECODED;
+/**
+ * The longest chunk of any type golang/snappy's reader takes (its buffer: the longest block plus a checksum);
+ * it refuses longer ones as unsupported, so we do too.
+ */
+const MAX_CHUNK_LENGTH = MAX_SNAPPY_BLOCK_ENCODED + CHECKSUM_LENGTH;
 
 /** The framing format's masked CRC-32C: rotated right by 15 bits, plus a constant. */
 export function maskedCrc32c(data: Uint8Array): number {
@@ -53,6 +65,9 @@ function scanChunks(data: Uint8Array, limit: number): number {
     const length = data[at + 1]! | (data[at + 2]! << 8) | (data[at + 3]! << 16);
     const body = at + CHUNK_HEADER_LENGTH;
     if (at === 0 && type !== CHUNK_STREAM_IDENTIFIER) throw corrupt('stream does not start with a stream identifier', 0);
+    if (length > MAX_CHUNK_LENGTH) {
+      throw corrupt(`chunk of ${length} bytes is longer than golang/snappy reads (${MAX_CHUNK_LENGTH})`, at);
+    }
     if (data.length - body < length) {
       throw new LokiChunkError('TRUNCATED', 'snappy: stream ends inside a chunk', { offset: data.length });
     }

@@ -393,6 +393,18 @@ describe('snappy frames', () => {
     expectCode(() => snappyCodec.decompress(oversized, unlimited), 'CORRUPT_STREAM');
   });
 
+  it("refuse any chunk longer than golang/snappy's reader takes (76,494 bytes), padding included, at its offset", () => {
+    const padding = (length: number) => Uint8Array.from([...STREAM_ID, ...snappyChunk(0xfe, new Array<number>(length).fill(0))]);
+    expect(snappyCodec.decompress(padding(76_494), unlimited)).toHaveLength(0);
+    let caught: unknown;
+    try {
+      snappyCodec.decompress(padding(76_495), unlimited);
+    } catch (error) {
+      caught = error;
+    }
+    expect(isLokiChunkError(caught) && caught.code === 'CORRUPT_STREAM' && caught.offset === STREAM_ID.length).toBe(true);
+  });
+
   it("decode snappyjs's blocks and let snappyjs decode ours", () => {
     const data = logText(60_000);
     const theirs = Uint8Array.from(snappyjs.compress(data));
