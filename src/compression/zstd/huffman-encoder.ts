@@ -14,6 +14,7 @@ import {
   normalizeCounts,
   writeNormalizedCounts,
 } from './fse-encoder.js';
+import { minimumRedundancyLengths } from '../huffman-lengths.js';
 import { MAX_HUFFMAN_BITS } from './huffman.js';
 
 /** A Huffman code for literals: per byte value, its code and length (0: absent). */
@@ -29,56 +30,8 @@ export class HuffmanEncoder {
 
 const sortedSymbols = /*#__PURE__*/ new Uint16Array(256);
 const sortKeys = /*#__PURE__*/ new Uint32Array(256);
-const work = /*#__PURE__*/ new Float64Array(256);
+const work = /*#__PURE__*/ new Int32Array(256);
 const rankStart = /*#__PURE__*/ new Uint32Array(MAX_HUFFMAN_BITS + 2);
-
-/**
- * Optimal code lengths for the `count` (>= 2) frequencies in `frequencies`, sorted ascending, computed in place
- * (Moffat and Katajainen's in-place minimum-redundancy algorithm): on return `frequencies[i]` is the length of
- * the i-th least frequent symbol.
- */
-function minimumRedundancyLengths(frequencies: Float64Array, count: number): void {
-  // Phase 1: build the tree, storing parent pointers in place of internal-node weights.
-  frequencies[0] = frequencies[0]! + frequencies[1]!;
-  let root = 0;
-  let leaf = 2;
-  for (let next = 1; next < count - 1; next++) {
-    if (leaf >= count || frequencies[root]! < frequencies[leaf]!) {
-      frequencies[next] = frequencies[root]!;
-      frequencies[root++] = next;
-    } else {
-      frequencies[next] = frequencies[leaf++]!;
-    }
-    if (leaf >= count || (root < next && frequencies[root]! < frequencies[leaf]!)) {
-      frequencies[next] = frequencies[next]! + frequencies[root]!;
-      frequencies[root++] = next;
-    } else {
-      frequencies[next] = frequencies[next]! + frequencies[leaf++]!;
-    }
-  }
-  // Phase 2: internal-node depths.
-  frequencies[count - 2] = 0;
-  for (let next = count - 3; next >= 0; next--) frequencies[next] = frequencies[frequencies[next]!]! + 1;
-  // Phase 3: leaf depths.
-  let available = 1;
-  let used = 0;
-  let depth = 0;
-  root = count - 2;
-  let next = count - 1;
-  while (available > 0) {
-    while (root >= 0 && frequencies[root] === depth) {
-      used++;
-      root--;
-    }
-    while (available > used) {
-      frequencies[next--] = depth;
-      available--;
-    }
-    available = 2 * used;
-    depth++;
-    used = 0;
-  }
-}
 
 /**
  * Limits the lengths of `sortedSymbols[0, count)` (least frequent first) to `limit` bits and restores a complete
