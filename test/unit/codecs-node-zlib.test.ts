@@ -14,6 +14,7 @@ import { isLokiChunkError } from '../../src/errors.js';
 import { createNodeCodecRegistry, nodeZlibCodecs } from '../../src/node.js';
 import { goldenBytes, loadGoldenCases } from '../helpers/golden-cases.js';
 import { goldenStreams } from '../helpers/golden-streams.js';
+import { logText } from '../helpers/sample-data.js';
 
 const nodeGzip = nodeZlibCodecs.find((codec) => codec.name === 'gzip')!;
 const nodeFlate = nodeZlibCodecs.find((codec) => codec.name === 'flate')!;
@@ -22,19 +23,6 @@ const pairs = [
   ['flate', flateCodec, nodeFlate],
 ] as const;
 const LIMIT = 1 << 20;
-
-function logText(size: number, seed = 1): Uint8Array {
-  const out = new Uint8Array(size);
-  let state = seed;
-  const line = 'ts=2024-03-10T08:00:00Z level=info msg="GET /api/v1/push" status=204 duration=';
-  let at = 0;
-  while (at < size) {
-    state = (state * 1103515245 + 12345) >>> 0;
-    const text = `${line}${(state >>> 8) % 10000}us\n`;
-    for (let i = 0; i < text.length && at < size; i++) out[at++] = text.charCodeAt(i);
-  }
-  return out;
-}
 
 /** What a decoder did: its output, or its error's code and offset. */
 function outcome(codec: Codec, data: Uint8Array, options: DecompressOptions): string | Uint8Array {

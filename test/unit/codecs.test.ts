@@ -17,6 +17,7 @@ import { compressLz4Block } from '../../src/compression/lz4-block.js';
 import { noneCodec } from '../../src/compression/none.js';
 import { maskedCrc32c, snappyCodec } from '../../src/compression/snappy.js';
 import { isLokiChunkError, type LokiChunkErrorCode } from '../../src/errors.js';
+import { logText, randomBytes } from '../helpers/sample-data.js';
 
 // Independent implementations to cross-check against (untyped CommonJS packages).
 const require = createRequire(import.meta.url);
@@ -26,31 +27,6 @@ const snappyjs = require('snappyjs') as { compress(data: Uint8Array): ArrayLike<
 const unlimited = { maxOutputSize: 1 << 30 };
 const ourCodecs: Codec[] = [noneCodec, gzipCodec, flateCodec, lz4Codec64k, lz4Codec256k, lz4Codec1M, lz4Codec4M, snappyCodec];
 const allCodecs = createCodecRegistry().list();
-
-function logText(size: number, seed = 1): Uint8Array {
-  const out = new Uint8Array(size);
-  const levels = ['info', 'warn', 'error', 'debug'];
-  let state = seed;
-  let at = 0;
-  while (at < size) {
-    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
-    const line = `ts=2024-03-10T08:${String(state % 60).padStart(2, '0')}:00Z level=${levels[state % 4]} caller=server.go:${state % 997} msg="request served" status=${200 + (state % 5)} duration=${state % 10000}us trace_id=${state.toString(16)}\n`;
-    const bytes = new TextEncoder().encode(line);
-    out.set(bytes.subarray(0, size - at), at);
-    at += bytes.length;
-  }
-  return out;
-}
-
-function randomBytes(size: number, seed = 7): Uint8Array {
-  const out = new Uint8Array(size);
-  let state = seed;
-  for (let i = 0; i < size; i++) {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    out[i] = state >>> 24;
-  }
-  return out;
-}
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
 const same = (a: Uint8Array, b: Uint8Array) => Buffer.compare(a, b) === 0;

@@ -13,28 +13,7 @@ import { deflateRaw } from '../../src/compression/deflate/deflate.js';
 import { createCodecRegistry } from '../../src/compression/defaults.js';
 import { inflateRaw } from '../../src/compression/deflate/inflate.js';
 import { goldenStreams } from '../helpers/golden-streams.js';
-
-function logText(size: number, seed = 1): Uint8Array {
-  const out = new Uint8Array(size);
-  let state = seed;
-  let at = 0;
-  while (at < size) {
-    state = (state * 1103515245 + 12345) >>> 0;
-    const text = `ts=2024-03-10T08:00:${(state >>> 10) % 60}Z level=info msg="GET /api/v1/push" status=204 duration=${(state >>> 8) % 10000}us\n`;
-    for (let i = 0; i < text.length && at < size; i++) out[at++] = text.charCodeAt(i);
-  }
-  return out;
-}
-
-function randomBytes(size: number, seed = 1): Uint8Array {
-  const out = new Uint8Array(size);
-  let state = seed;
-  for (let i = 0; i < size; i++) {
-    state = (state * 1103515245 + 12345) >>> 0;
-    out[i] = state >>> 24;
-  }
-  return out;
-}
+import { logText, randomBytes } from '../helpers/sample-data.js';
 
 function same(actual: Uint8Array, expected: Uint8Array): boolean {
   return Buffer.compare(actual, expected) === 0;

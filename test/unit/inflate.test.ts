@@ -8,20 +8,9 @@ import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { inflateRaw } from '../../src/compression/deflate/inflate.js';
 import { isLokiChunkError } from '../../src/errors.js';
+import { logText } from '../helpers/sample-data.js';
 
 const LIMIT = 4 << 20;
-
-function logText(size: number, seed = 1): Uint8Array {
-  const out = new Uint8Array(size);
-  let state = seed;
-  let at = 0;
-  while (at < size) {
-    state = (state * 1103515245 + 12345) >>> 0;
-    const text = `ts=2024-03-10T08:00:${(state >>> 10) % 60}Z level=info msg="GET /api/v1/push" status=204 duration=${(state >>> 8) % 10000}us\n`;
-    for (let i = 0; i < text.length && at < size; i++) out[at++] = text.charCodeAt(i);
-  }
-  return out;
-}
 
 /** zlib's verdict: its output, or `error`. */
 function zlibInflate(stream: Uint8Array): Uint8Array | 'error' {
