@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { decompress as fzstdDecompress } from 'fzstd';
 import { isLokiChunkError } from '../../src/errors.js';
 import { decompressZstd } from '../../src/compression/zstd/decoder.js';
+import { compressZstd } from '../../src/compression/zstd/encoder.js';
 import { goldenZstdStreams, sameBytes } from './zstd-golden-streams.js';
 import { zstdFixtures } from './zstd-fixtures.js';
 
@@ -37,6 +38,18 @@ describe('zstd decoder', () => {
     for (const fixture of fixtures) {
       expect(sameBytes(decompressZstd(fixture.compressed, LIMIT), fixture.original), fixture.name).toBe(true);
     }
+  });
+
+  it('returns buffers of the caller, which later calls (smaller, larger or failing) leave alone', () => {
+    // Output beyond the decoder's own buffer (2 MiB) and beyond what it keeps (4 MiB) included.
+    const large = Uint8Array.from({ length: 5 << 20 }, (_, i) => (i * 7919) >>> 11);
+    const fixtures = [...zstdFixtures(), { name: 'large', original: large, compressed: compressZstd(large) }];
+    const outputs = fixtures.map((fixture) => decompressZstd(fixture.compressed, LIMIT));
+    for (const fixture of [...fixtures].reverse()) {
+      decompressZstd(fixture.compressed, LIMIT);
+      errorCode(() => decompressZstd(fixture.compressed.subarray(0, fixture.compressed.length >> 1), LIMIT));
+    }
+    fixtures.forEach((fixture, i) => expect(sameBytes(outputs[i]!, fixture.original), fixture.name).toBe(true));
   });
 
   it('uses sizeHint only to size its buffer', () => {

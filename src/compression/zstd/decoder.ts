@@ -1,9 +1,10 @@
 /**
  * The zstd decoder: frames (zstd and skippable), blocks, and the output buffer they are decoded into.
  *
- * Everything is decoded straight into one output buffer: sized exactly when a frame declares its content
- * size, otherwise grown geometrically, never beyond `maxOutputSize`. Matches read the buffer itself, so the
- * declared window costs no memory; a window only bounds how far back a match may reach.
+ * Everything is decoded straight into one output buffer, the decoder's own (kept between calls, grown
+ * geometrically when output needs it, never beyond `maxOutputSize` unless already larger), and copied out at the
+ * end. Matches read the buffer itself, so the declared window costs no memory; a window only bounds how far back a
+ * match may reach.
  */
 import { LokiChunkError, wrapForeignErrors } from '../../errors.js';
 import type { DecompressOptions } from '../codec.js';
@@ -21,11 +22,43 @@ import {
   verifyContentChecksum,
 } from './frame.js';
 import { LiteralsState, readLiterals } from './literals.js';
-import { createSequenceExecutor, SequenceState, type OutputCursor } from './sequences.js';
+import { createSequenceExecutor, SequenceState, type OutputCursor, type OutputTarget } from './sequences.js';
 import { limitExceeded, skipSkippableFrame } from './stream.js';
 
 /** Bytes the bit readers may read past the end of a stream (a 4-byte read starting at its last byte). */
 const READ_AHEAD = 3;
+
+/** The decoder's first output buffer: room for Loki's blocks (256 KiB and a line; 1 MiB if so configured). */
+const OUTPUT_CAPACITY = 2 << 20;
+/** The largest output buffer kept between calls: one grown beyond it is replaced after the call. */
+const RETAINED_OUTPUT_MAX = 4 << 20;
+
+/**
+ * The decoder's output buffer, kept between calls (decoding is synchronous, so one suffices): decoding into it and
+ * copying the result out is about 7% faster on Loki's blocks than decoding into a new buffer each time. The sequence
+ * executor's closure holds this object, and while its fields have never been reassigned, V8 folds the buffer and its
+ * view as constants (no length or base reload after each write to the output). The first growth ends that for the
+ * process (decoding is then about as fast as with a new buffer per call), hence a first buffer large enough for any
+ * Loki block; one grown beyond {@link RETAINED_OUTPUT_MAX} is replaced after the call, so that a large frame does not
+ * pin its memory.
+ */
+class OutputBuffer implements OutputTarget {
+  buffer = new Uint8Array(OUTPUT_CAPACITY);
+  view = new DataView(this.buffer.buffer);
+
+  /** Replaces the buffer by one of `size` bytes holding the first `keep` bytes of the current one. */
+  resize(size: number, keep: number): void {
+    const grown = new Uint8Array(size);
+    grown.set(this.buffer.subarray(0, keep));
+    this.buffer = grown;
+    this.view = new DataView(grown.buffer);
+  }
+
+  /** Replaces a buffer too large to keep until the next call. */
+  trim(): void {
+    if (this.buffer.length > RETAINED_OUTPUT_MAX) this.resize(OUTPUT_CAPACITY, 0);
+  }
+}
 
 /** What bounds the writes of the current block, to report the right error when output would cross it. */
 const enum Bound {
@@ -34,28 +67,24 @@ const enum Bound {
   MaxOutput,
 }
 
-/** The growing output buffer and the bounds of the block being decoded. */
+/** The position in the output buffer and the bounds of the block being decoded. */
 class Output implements OutputCursor {
-  buffer: Uint8Array;
-  view: DataView;
   position = 0;
   frameStart = 0;
   windowSize = 0;
   writeLimit = 0;
-  /** The hard limit of the current block (`writeLimit` may be lower while the buffer is smaller). */
-  private blockLimit = 0;
   private bound = Bound.Block;
 
   constructor(
+    readonly target: OutputBuffer,
     private readonly maxOutputSize: number,
-    private readonly inputLength: number,
-  ) {
-    this.buffer = new Uint8Array(0);
-    this.view = new DataView(this.buffer.buffer);
-  }
+  ) {}
 
-  /** Sets the limits for a block that may write up to `blockLimit`, within `contentEnd` (-1: none). */
-  prepareBlock(blockLimit: number, contentEnd: number): void {
+  /**
+   * Sets the limits for a block that may write up to `blockLimit`, within `contentEnd` (-1: none), and makes room
+   * for them (at most a block more than the output so far).
+   */
+  prepareBlock(blockLimit: number, contentEnd: number, offset: number): void {
     let limit = blockLimit;
     let bound = Bound.Block;
     if (contentEnd >= 0 && contentEnd <= limit) {
@@ -66,57 +95,45 @@ class Output implements OutputCursor {
       limit = this.maxOutputSize;
       bound = Bound.MaxOutput;
     }
-    this.blockLimit = limit;
     this.bound = bound;
-    this.writeLimit = Math.min(limit, this.buffer.length);
+    this.writeLimit = limit;
+    this.reserve(limit, offset);
   }
 
   /**
-   * Makes room for `end` bytes in all, found while reading the input at `offset`. The buffer grows to the
-   * size the input read so far projects for the whole input (so a size hint that was short costs one more copy,
-   * not several), at most twice what is needed now; the first allocation is exactly `end`.
+   * Makes room for `end` bytes in all, found while reading the input at `offset`: the buffer grows to twice its
+   * size or to `end`, whichever is more, within `maxOutputSize`.
    */
   reserve(end: number, offset: number): void {
     if (end > this.maxOutputSize) throw limitExceeded(this.maxOutputSize, offset);
-    if (end <= this.buffer.length) return;
-    let size = end;
-    if (this.buffer.length > 0) {
-      const projected = offset > 0 ? Math.ceil((end * this.inputLength * 1.02) / offset) + 64 : 2 * end;
-      size = Math.min(this.maxOutputSize, Math.max(end, Math.min(projected, 2 * end)));
-    }
-    const grown = new Uint8Array(size);
-    grown.set(this.buffer.subarray(0, this.position));
-    this.buffer = grown;
-    this.view = new DataView(grown.buffer);
+    const capacity = this.target.buffer.length;
+    if (end <= capacity) return;
+    const size = Math.max(end, Math.min(this.maxOutputSize, 2 * capacity));
+    this.target.resize(size, this.position);
   }
 
-  overrun(end: number, offset: number): number {
-    if (end > this.blockLimit) {
-      if (this.bound === Bound.MaxOutput) throw limitExceeded(this.maxOutputSize, offset);
-      const what =
-        this.bound === Bound.Block
-          ? 'block decodes to more than its maximum size'
-          : 'frame decodes to more than its declared content size';
-      throw new LokiChunkError('CORRUPT_STREAM', `zstd ${what}`, { offset });
-    }
-    this.reserve(end, offset);
-    this.writeLimit = Math.min(this.blockLimit, this.buffer.length);
-    return this.writeLimit;
+  overrun(end: number, offset: number): never {
+    if (this.bound === Bound.MaxOutput) throw limitExceeded(this.maxOutputSize, offset);
+    const what =
+      this.bound === Bound.Block
+        ? 'block decodes to more than its maximum size'
+        : 'frame decodes to more than its declared content size';
+    throw new LokiChunkError('CORRUPT_STREAM', `zstd ${what}`, { offset });
   }
 
-  /** The decoded bytes; spare capacity is cut off by a copy unless it is small. */
+  /** A copy of the decoded bytes. */
   result(): Uint8Array {
-    const spare = this.buffer.length - this.position;
-    if (spare === 0) return this.buffer;
-    return spare <= this.position >>> 3 ? this.buffer.subarray(0, this.position) : this.buffer.slice(0, this.position);
+    // An ArrayBuffer's slice is allocated without being zeroed first, unlike a typed array's (or a new one).
+    return new Uint8Array(this.target.buffer.buffer.slice(0, this.position));
   }
 }
 
-/** Per-call scratch reused between calls (decoding is synchronous, so one set suffices). */
+/** Per-call scratch reused between calls (decoding is synchronous, so one set suffices), made on first use. */
 class DecoderScratch {
   readonly literals = new LiteralsState();
   readonly sequences = new SequenceState();
-  readonly executeSequences = createSequenceExecutor(this.sequences, this.literals);
+  readonly output = new OutputBuffer();
+  readonly executeSequences = createSequenceExecutor(this.sequences, this.literals, this.output);
 }
 
 let scratch: DecoderScratch | undefined;
@@ -137,15 +154,6 @@ function padded(data: Uint8Array): Uint8Array {
  */
 function plausibleOutput(inputLength: number): number {
   return inputLength * PLAUSIBLE_RATIO + 1024;
-}
-
-/** A first guess of the output size, before any frame says. */
-function initialOutputSize(data: Uint8Array, options: DecompressOptions): number {
-  // A sixteenth more than the hint: the uncompressed size in Loki's block metas is about 2% short of the
-  // payload, and a buffer at most an eighth too large is returned as a view, without a copy.
-  const guess =
-    options.sizeHint !== undefined && options.sizeHint > 0 ? options.sizeHint * 1.0625 + 64 : data.length * 4;
-  return Math.max(0, Math.min(options.maxOutputSize, Math.ceil(guess)));
 }
 
 /**
@@ -187,8 +195,9 @@ function decodeFrame(
         throw new LokiChunkError('CORRUPT_STREAM', 'zstd frame decodes to more than its declared content size', { offset: at });
       }
       output.reserve(end, at);
-      if (type === BLOCK_RAW) output.buffer.set(data.subarray(blockStart, storedEnd), output.position);
-      else output.buffer.fill(data[blockStart]!, output.position, end);
+      const buffer = output.target.buffer;
+      if (type === BLOCK_RAW) buffer.set(data.subarray(blockStart, storedEnd), output.position);
+      else buffer.fill(data[blockStart]!, output.position, end);
       output.position = end;
       at = storedEnd;
     } else if (type === BLOCK_COMPRESSED) {
@@ -199,7 +208,7 @@ function decodeFrame(
         source = padded(data);
         view = new DataView(source.buffer);
       }
-      output.prepareBlock(output.position + header.blockSizeMax, contentEnd);
+      output.prepareBlock(output.position + header.blockSizeMax, contentEnd, at);
       const sequencesStart = readLiterals(source, view, blockStart, blockEnd, header.blockSizeMax, literals);
       sequences.readHeader(source, sequencesStart, blockEnd);
       work.executeSequences(source, view, blockEnd, output);
@@ -213,7 +222,7 @@ function decodeFrame(
     throw new LokiChunkError('CORRUPT_STREAM', 'zstd frame decodes to less than its declared content size', { offset });
   }
   if (header.hasChecksum) {
-    verifyContentChecksum(data, at, output.buffer, frameStart, output.position);
+    verifyContentChecksum(data, at, output.target.buffer, frameStart, output.position);
     at += 4;
   }
   return { next: at, source };
@@ -234,28 +243,24 @@ export function decompressZstd(data: Uint8Array, options: DecompressOptions): Ui
 function decodeFrames(data: Uint8Array, options: DecompressOptions): Uint8Array {
   if (data.length === 0) throw new LokiChunkError('TRUNCATED', 'empty input is not a zstd stream', { offset: 0 });
   const work = (scratch ??= new DecoderScratch());
-  const output = new Output(Math.max(0, options.maxOutputSize), data.length);
+  const output = new Output(work.output, Math.max(0, options.maxOutputSize));
   let source = data;
   let offset = 0;
-  let first = true;
-  while (offset < data.length) {
-    if (offset + 4 > data.length) {
-      throw new LokiChunkError('TRUNCATED', 'zstd stream ends inside a magic number', { offset });
+  try {
+    while (offset < data.length) {
+      if (offset + 4 > data.length) {
+        throw new LokiChunkError('TRUNCATED', 'zstd stream ends inside a magic number', { offset });
+      }
+      if (isSkippableMagic(readU32LE(data, offset))) {
+        offset = skipSkippableFrame(data, offset);
+        continue;
+      }
+      const decoded = decodeFrame(data, source, offset, output, work);
+      offset = decoded.next;
+      source = decoded.source;
     }
-    if (isSkippableMagic(readU32LE(data, offset))) {
-      offset = skipSkippableFrame(data, offset);
-      continue;
-    }
-    if (first) {
-      // Frames that declare their size get an exact buffer; others start from a guess.
-      const header = readFrameHeader(data, offset);
-      const guess = header.contentSize >= 0 ? header.contentSize : initialOutputSize(data, options);
-      output.reserve(Math.min(guess, plausibleOutput(data.length - offset)), offset);
-      first = false;
-    }
-    const decoded = decodeFrame(data, source, offset, output, work);
-    offset = decoded.next;
-    source = decoded.source;
+    return output.result();
+  } finally {
+    work.output.trim();
   }
-  return output.result();
 }

@@ -191,40 +191,48 @@ export class SequenceState {
   }
 }
 
-/** The output of a frame being decoded: one buffer, written from `position`. */
+/** The buffer sequences are written into (kept by the decoder between calls), and a view of it for 4-byte copies. */
+export interface OutputTarget {
+  readonly buffer: Uint8Array;
+  readonly view: DataView;
+}
+
+/** Where a frame being decoded writes into the {@link OutputTarget}, and how far it may. */
 export interface OutputCursor {
-  buffer: Uint8Array;
-  /** A view of `buffer`, for 4-byte copies. */
-  view: DataView;
   position: number;
-  /** Where this frame's output starts in `buffer` (matches cannot reach before it). */
+  /** Where this frame's output starts in the buffer (matches cannot reach before it). */
   frameStart: number;
   /** The frame's window size: the farthest a match may reach back. */
   windowSize: number;
-  /** Writes must stay below this; a write that would cross it calls `overrun`. */
+  /** Writes must stay below this, which the buffer has room for; a write that would cross it calls `overrun`. */
   writeLimit: number;
   /**
-   * Called when output must reach `end`, beyond `writeLimit`: grows `buffer` (and `view`) and returns the new limit, or
-   * raises the error (block too large, more than the declared content size, or `maxOutputSize`).
+   * Raises the error for output reaching `end`, beyond `writeLimit` (block too large, more than the declared content
+   * size, or `maxOutputSize`).
    */
-  overrun(end: number, offset: number): number;
+  overrun(end: number, offset: number): never;
 }
 
 /**
  * Executes a block's sequences: decodes them (header already read into the state) from the bitstream
  * `source[state.streamStart, streamEnd)` (`view` sees the same bytes) and copies them, with the block's literals,
- * into `output`.
+ * into the executor's {@link OutputTarget} at `output.position`.
  * @throws {LokiChunkError} `CORRUPT_STREAM` for malformed sequences; whatever `output.overrun` raises.
  */
 export type SequenceExecutor = (source: Uint8Array, view: DataView, streamEnd: number, output: OutputCursor) => void;
 
 /**
- * The {@link SequenceExecutor} of one decoder's `state` and `literals`, as a closure over their arrays. Made once
- * per decoder (so once in all), its function literal has a single closure, and V8 then treats the captured
- * tables and literal buffer as constants: no map check, length or base load per lookup, even after each write
- * to the output (a DataView write makes V8 forget what it knew of every other array).
+ * The {@link SequenceExecutor} of one decoder's `state` and `literals`, writing into `outputTarget`, as a closure over
+ * their arrays. Made once per decoder (so once in all), its function literal has a single closure, and V8 then
+ * treats the captured tables and literal buffer as constants: no map check, length or base load per lookup, even
+ * after each write to the output (a DataView write makes V8 forget what it knew of every other array). The same
+ * goes for the output buffer and view while `outputTarget` never has them reassigned.
  */
-export function createSequenceExecutor(state: SequenceState, literals: LiteralsState): SequenceExecutor {
+export function createSequenceExecutor(
+  state: SequenceState,
+  literals: LiteralsState,
+  outputTarget: OutputTarget,
+): SequenceExecutor {
   const [llTable, ofTable, mlTable] = state.tables;
   const llValue = llTable.value;
   const llPacked = llTable.packed;
@@ -235,10 +243,13 @@ export function createSequenceExecutor(state: SequenceState, literals: LiteralsS
   const litSource = literals.buffer;
   const litView = literals.view;
   const litLimit = litSource.length;
+  // A const, not the parameter: V8 folds only immutable context slots.
+  const target = outputTarget;
   return (source, view, streamEnd, output) => {
-    let buffer = output.buffer;
-    let outView = output.view;
-    let writeLimit = output.writeLimit;
+    // The buffer is read once per block, never grown within one (the decoder makes room for a block first).
+    const buffer = target.buffer;
+    const outView = target.view;
+    const writeLimit = output.writeLimit;
     const frameStart = output.frameStart;
     const windowSize = output.windowSize;
     let litPosition = 0;
@@ -329,9 +340,7 @@ export function createSequenceExecutor(state: SequenceState, literals: LiteralsS
         const sequenceEnd = out + literalLength + matchLength;
         if (sequenceEnd > writeLimit) {
           output.position = out;
-          writeLimit = output.overrun(sequenceEnd, streamStart);
-          buffer = output.buffer;
-          outView = output.view;
+          output.overrun(sequenceEnd, streamStart);
         }
         // Short copies go 4 bytes per move, the first 8 (literals) or 16 (matches) unconditionally, then in steps
         // of 8 or 16, when the buffer has room to overshoot: the excess lies where the next copy writes. Whole
@@ -395,7 +404,6 @@ export function createSequenceExecutor(state: SequenceState, literals: LiteralsS
     if (out + rest > writeLimit) {
       output.position = out;
       output.overrun(out + rest, state.streamStart);
-      buffer = output.buffer;
     }
     buffer.set(litSource.subarray(litPosition, litEnd), out);
     output.position = out + rest;
