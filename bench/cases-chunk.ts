@@ -119,7 +119,7 @@ export function decodeCases(set: ChunkSet, withLines = true): BenchCase[] {
       name: `chunk/block-decode/${suffix}`,
       work,
       runs: WHOLE_CHUNK_RUNS,
-    warmupCalls: WHOLE_CHUNK_WARMUP_CALLS,
+      warmupCalls: WHOLE_CHUNK_WARMUP_CALLS,
       setup: () => {
         const facts = prepare();
         opened = chunks.map((bytes) => readChunk(bytes, { codecs }));
@@ -133,7 +133,7 @@ export function decodeCases(set: ChunkSet, withLines = true): BenchCase[] {
       name: `chunk/decode/${suffix}`,
       work,
       runs: WHOLE_CHUNK_RUNS,
-    warmupCalls: WHOLE_CHUNK_WARMUP_CALLS,
+      warmupCalls: WHOLE_CHUNK_WARMUP_CALLS,
       setup: prepare,
       run: () => decodeAll(chunks, codecs, false),
       ...(go ? { reference: { mbps: go.rawBlockDecodeMBps, label: 'block decode (Go: no parse/CRC)' } } : {}),
@@ -142,7 +142,7 @@ export function decodeCases(set: ChunkSet, withLines = true): BenchCase[] {
       name: `chunk/decode-lines/${suffix}`,
       work,
       runs: WHOLE_CHUNK_RUNS,
-    warmupCalls: WHOLE_CHUNK_WARMUP_CALLS,
+      warmupCalls: WHOLE_CHUNK_WARMUP_CALLS,
       setup: prepare,
       run: () => decodeAll(chunks, codecs, true),
       ...(go ? { reference: { mbps: go.decodeMBps, label: 'full iterator' } } : {}),
