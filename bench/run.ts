@@ -6,21 +6,73 @@
  * `--markdown` the tables of the README's performance section (`--from report.json` prints a saved `--json`
  * result again, as a table or Markdown, without running anything). `--profile`
  * writes a CPU profile of each case's timed runs to `.bench-work/profiles/`.
+ *
+ * Each group of cases (one codec's cases, the micro cases, ...) runs in a process of its own, so the JIT and
+ * heap state one group leaves behind cannot move another's figures (it did by up to 30% in one process);
+ * `--in-process` runs everything in this process instead.
  */
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { allCases } from './cases.js';
-import { DEFAULT_TIMING, measure, type CaseResult, type MeasureHooks, type TimingOptions } from './harness.js';
+import { DEFAULT_TIMING, measure, type BenchCase, type CaseResult, type MeasureHooks, type TimingOptions } from './harness.js';
 import { profilingHooks } from './profiler.js';
 import { describeEnvironment, formatMarkdown, formatTable, referenceNote, type BenchReport, type CaseFailure } from './report.js';
 
-const USAGE = `usage: npm run bench -- [regex] [--json | --markdown] [--from report.json] [--list] [--profile] [--runs N] [--warmup-ms N] [--min-run-ms N] [--quick]`;
+const USAGE = `usage: npm run bench -- [regex] [--json | --markdown] [--from report.json] [--list] [--profile] [--runs N] [--warmup-ms N] [--min-run-ms N] [--quick] [--in-process]`;
+
+/**
+ * The process a case runs in: the `codec/<codec>/...` cases share one, the `chunk/.../<codec>` cases one (each set shares its
+ * data and warms the same code), every other family (varint, crc32c, query, process) has one.
+ */
+function isolationGroup(caseName: string): string {
+  const [family = caseName, middle, last] = caseName.split('/');
+  if (family === 'codec') return `codec/${middle}`;
+  if (family === 'chunk') return `chunk/${last}`;
+  return family;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** Runs `names` in a child process of this script and returns its report. */
+function runIsolated(names: string[], timing: TimingOptions, profile: boolean): BenchReport {
+  const filter = `^(${names.map(escapeRegExp).join('|')})$`;
+  const args = [...process.execArgv, process.argv[1]!, filter, '--json', '--in-process'];
+  args.push('--runs', String(timing.runs), '--warmup-ms', String(timing.warmupMs), '--min-run-ms', String(timing.minRunMs));
+  if (profile) args.push('--profile');
+  const child = spawnSync(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', maxBuffer: 64 * 2 ** 20 });
+  const json = child.stdout.slice(child.stdout.indexOf('{'));
+  if (json === '') throw new Error(`the benchmark process for ${names[0]} ... printed no report (exit ${child.status})`);
+  return JSON.parse(json) as BenchReport;
+}
 
 function positiveInteger(text: string | undefined, fallback: number, what: string): number {
   if (text === undefined) return fallback;
   const value = Number(text);
   if (!Number.isInteger(value) || value < 1) throw new Error(`${what} must be a positive integer, got ${text}`);
   return value;
+}
+
+/** Measures `cases` one after another in this process, appending to `results` and `failures`. */
+function measureAll(cases: BenchCase[], timing: TimingOptions, profile: boolean, results: CaseResult[], failures: CaseFailure[]): void {
+  const profiling = profile ? profilingHooks() : null;
+  const hooks: MeasureHooks = profiling?.hooks ?? {};
+  for (const benchCase of cases) {
+    process.stderr.write(`${benchCase.name} ... `);
+    try {
+      const result = measure(benchCase, timing, hooks);
+      results.push(result);
+      const speed = result.mbps === undefined ? `${(result.nsPerCall / 1e6).toFixed(2)} ms` : `${result.mbps.toFixed(1)} MB/s`;
+      process.stderr.write(`${speed}\n`);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      failures.push({ name: benchCase.name, error: message });
+      process.stderr.write(`FAILED: ${message}\n`);
+    }
+  }
+  if (profiling) process.stderr.write(`profiles: ${profiling.written.join(', ')}\n`);
 }
 
 function main(): number {
@@ -36,6 +88,7 @@ function main(): number {
       runs: { type: 'string' },
       'warmup-ms': { type: 'string' },
       'min-run-ms': { type: 'string' },
+      'in-process': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -65,28 +118,30 @@ function main(): number {
     return 2;
   }
 
-  const profiling = values.profile ? profilingHooks() : null;
-  const hooks: MeasureHooks = profiling?.hooks ?? {};
   const environment = describeEnvironment();
   const results: CaseResult[] = [];
   const failures: CaseFailure[] = [];
   const started = process.hrtime.bigint();
+  const groups = new Map<string, string[]>();
   for (const benchCase of cases) {
-    process.stderr.write(`${benchCase.name} ... `);
-    try {
-      const result = measure(benchCase, timing, hooks);
-      results.push(result);
-      const speed = result.mbps === undefined ? `${(result.nsPerCall / 1e6).toFixed(2)} ms` : `${result.mbps.toFixed(1)} MB/s`;
-      process.stderr.write(`${speed}\n`);
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      failures.push({ name: benchCase.name, error: message });
-      process.stderr.write(`FAILED: ${message}\n`);
+    const group = values['in-process'] ? '' : isolationGroup(benchCase.name);
+    groups.set(group, [...(groups.get(group) ?? []), benchCase.name]);
+  }
+  if (groups.size > 1) {
+    for (const names of groups.values()) {
+      try {
+        const report = runIsolated(names, timing, values.profile);
+        results.push(...report.results);
+        failures.push(...report.failures);
+      } catch (error) {
+        failures.push({ name: names.join(', '), error: error instanceof Error ? error.message : String(error) });
+      }
     }
+  } else {
+    measureAll(cases, timing, values.profile, results, failures);
   }
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   process.stderr.write(`${results.length} cases in ${seconds.toFixed(1)} s\n\n`);
-  if (profiling) process.stderr.write(`profiles: ${profiling.written.join(', ')}\n`);
 
   const report: BenchReport = { environment, timing, reference: referenceNote(), results, failures };
   if (values.json) console.log(JSON.stringify(report, null, 1));
