@@ -36,7 +36,9 @@ if (existsSync(join(root, 'src/cli/chunkdump.ts'))) bundle('src/cli/chunkdump.ts
 
 const args = process.argv.slice(2);
 const nodeFlags = [];
-while (args.length > 0 && /^--(cpu-prof|heap-prof|prof|max-old-space-size|trace-)/.test(args[0])) nodeFlags.push(args.shift());
+// (Whole flag names: the benchmark's own --profile must not pass for Node's --prof.)
+const isNodeFlag = (arg) => /^--(?:cpu-prof|heap-prof|prof)(?:-[a-z-]+)?(?:=.*)?$|^--max-old-space-size=|^--trace-/.test(arg);
+while (args.length > 0 && isNodeFlag(args[0])) nodeFlags.push(args.shift());
 // Profiles go where bench/profile-summary.mjs looks for them.
 if (nodeFlags.includes('--cpu-prof') && !nodeFlags.some((flag) => flag.startsWith('--cpu-prof-dir'))) {
   nodeFlags.push(`--cpu-prof-dir=${join(work, 'profiles')}`);
