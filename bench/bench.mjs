@@ -39,6 +39,8 @@ const nodeFlags = [];
 // (Whole flag names: the benchmark's own --profile must not pass for Node's --prof.)
 const isNodeFlag = (arg) => /^--(?:cpu-prof|heap-prof|prof)(?:-[a-z-]+)?(?:=.*)?$|^--max-old-space-size=|^--trace-/.test(arg);
 while (args.length > 0 && isNodeFlag(args[0])) nodeFlags.push(args.shift());
+// A Node profiler flag profiles the one process it is given to: run every case there, not in child processes.
+if (nodeFlags.some((flag) => flag.includes('prof')) && !args.includes('--in-process')) args.push('--in-process');
 // Profiles go where bench/profile-summary.mjs looks for them.
 if (nodeFlags.includes('--cpu-prof') && !nodeFlags.some((flag) => flag.startsWith('--cpu-prof-dir'))) {
   nodeFlags.push(`--cpu-prof-dir=${join(work, 'profiles')}`);
