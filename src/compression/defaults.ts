@@ -4,10 +4,10 @@
 import type { Codec } from './codec.js';
 import { flateCodec } from './deflate/flate.js';
 import { gzipCodec } from './deflate/gzip.js';
-import { lz4Codec1M, lz4Codec256k, lz4Codec4M, lz4Codec64k } from './lz4.js';
+import { lz4Codec1M, lz4Codec256k, lz4Codec4M, lz4Codec64k } from './lz4/frame.js';
 import { noneCodec } from './none.js';
 import { CodecRegistry } from './registry.js';
-import { snappyCodec } from './snappy.js';
+import { snappyCodec } from './snappy/frame.js';
 import { zstdCodec } from './zstd/index.js';
 
 /** Every built-in codec, by codec byte: none, gzip, lz4-64k, snappy, lz4-256k, lz4-1M, lz4, flate, zstd. */

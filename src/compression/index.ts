@@ -5,6 +5,6 @@ export { BUILTIN_CODECS, createCodecRegistry, defaultCodecRegistry } from './def
 export { noneCodec } from './none.js';
 export { gzipCodec } from './deflate/gzip.js';
 export { flateCodec } from './deflate/flate.js';
-export { lz4Codec64k, lz4Codec256k, lz4Codec1M, lz4Codec4M } from './lz4.js';
-export { snappyCodec } from './snappy.js';
+export { lz4Codec64k, lz4Codec256k, lz4Codec1M, lz4Codec4M } from './lz4/frame.js';
+export { snappyCodec } from './snappy/frame.js';
 export { zstdCodec, createZstdCodec, fzstdCodec, type ZstdLevel } from './zstd/index.js';

@@ -7,7 +7,7 @@
  * `DataView` and may write up to 16 bytes past their end, when the output has room there: the
  * decoder overwrites those bytes with the next element, and the last elements of a buffer take the exact path.
  * This made the Snappy block decoder ~1.7x faster on log text (it has since moved to a work buffer of its own,
- * see `snappy-block.ts`; the LZ4 decoder uses these).
+ * see `snappy/block.ts`; the LZ4 decoder uses these).
  */
 
 /** A `DataView` over exactly the bytes of `bytes`. */

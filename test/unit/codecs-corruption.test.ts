@@ -9,8 +9,8 @@ import { xxh32 } from '../../src/checksum/xxh32.js';
 import type { Codec } from '../../src/compression/codec.js';
 import { flateCodec } from '../../src/compression/deflate/flate.js';
 import { gzipCodec } from '../../src/compression/deflate/gzip.js';
-import { lz4Codec4M, lz4Codec64k } from '../../src/compression/lz4.js';
-import { maskedCrc32c, snappyCodec } from '../../src/compression/snappy.js';
+import { lz4Codec4M, lz4Codec64k } from '../../src/compression/lz4/frame.js';
+import { maskedCrc32c, snappyCodec } from '../../src/compression/snappy/frame.js';
 import { isLokiChunkError, LokiChunkError, type LokiChunkErrorCode } from '../../src/errors.js';
 
 const LIMIT = 1 << 20;

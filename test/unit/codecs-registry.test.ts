@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CodecId, type Codec } from '../../src/compression/codec.js';
 import { BUILTIN_CODECS, createCodecRegistry, defaultCodecRegistry } from '../../src/compression/defaults.js';
 import { CodecRegistry } from '../../src/compression/registry.js';
-import { snappyCodec } from '../../src/compression/snappy.js';
+import { snappyCodec } from '../../src/compression/snappy/frame.js';
 import * as publicApi from '../../src/index.js';
 
 function errorOf(run: () => unknown): { code?: string; message?: string } {

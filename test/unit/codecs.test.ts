@@ -12,10 +12,10 @@ import type { Codec } from '../../src/compression/codec.js';
 import { createCodecRegistry } from '../../src/compression/defaults.js';
 import { flateCodec } from '../../src/compression/deflate/flate.js';
 import { gzipCodec } from '../../src/compression/deflate/gzip.js';
-import { lz4Codec1M, lz4Codec256k, lz4Codec4M, lz4Codec64k } from '../../src/compression/lz4.js';
-import { compressLz4Block } from '../../src/compression/lz4-block.js';
+import { lz4Codec1M, lz4Codec256k, lz4Codec4M, lz4Codec64k } from '../../src/compression/lz4/frame.js';
+import { compressLz4Block } from '../../src/compression/lz4/block.js';
 import { noneCodec } from '../../src/compression/none.js';
-import { maskedCrc32c, snappyCodec } from '../../src/compression/snappy.js';
+import { maskedCrc32c, snappyCodec } from '../../src/compression/snappy/frame.js';
 import { isLokiChunkError, type LokiChunkErrorCode } from '../../src/errors.js';
 import { logText, randomBytes } from '../helpers/sample-data.js';
 

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { decompress as fzstdDecompress } from 'fzstd';
 import { isLokiChunkError } from '../../src/errors.js';
-import { decompressZstd } from '../../src/compression/zstd/decoder.js';
-import { compressZstd } from '../../src/compression/zstd/encoder.js';
+import { decompressZstd } from '../../src/compression/zstd/decode/decoder.js';
+import { compressZstd } from '../../src/compression/zstd/encode/encoder.js';
 import { goldenZstdStreams, sameBytes } from './zstd-golden-streams.js';
 import { zstdFixtures } from './zstd-fixtures.js';
 

@@ -7,8 +7,8 @@
  * and checksum for every input; our decoder reads any zstd stream.
  */
 import { CodecId, type Codec, type DecompressOptions } from '../codec.js';
-import { decompressZstd } from './decoder.js';
-import { compressZstd, type ZstdLevel } from './encoder.js';
+import { decompressZstd } from './decode/decoder.js';
+import { compressZstd, type ZstdLevel } from './encode/encoder.js';
 import { decompressWithFzstd } from './fzstd-adapter.js';
 
 /** The encoder, our decoder and the fzstd-backed decoder, for direct use. */

@@ -2,9 +2,9 @@
  * The zstd encoder: one frame per input (RFC 8878 section 3.1.1) with the content size, blocks of up to
  * 128 KiB each stored compressed, RLE or raw (whichever is smallest), and an XXH64 content checksum.
  */
-import { xxh64Low32 } from '../../checksum/xxh64.js';
+import { xxh64Low32 } from '../../../checksum/xxh64.js';
 import { BlockEncoder } from './block-encoder.js';
-import { BLOCK_COMPRESSED, BLOCK_RAW, BLOCK_RLE, FRAME_MAGIC, MAX_BLOCK_SIZE } from './frame.js';
+import { BLOCK_COMPRESSED, BLOCK_RAW, BLOCK_RLE, FRAME_MAGIC, MAX_BLOCK_SIZE } from '../frame.js';
 import { Matcher, type MatcherSettings } from './matcher.js';
 import { RepeatOffsets, SequenceBuffer } from './sequence-buffer.js';
 

@@ -14,8 +14,8 @@ import {
   normalizeCounts,
   writeNormalizedCounts,
 } from './fse-encoder.js';
-import { minimumRedundancyLengths } from '../huffman-lengths.js';
-import { MAX_HUFFMAN_BITS } from './huffman.js';
+import { minimumRedundancyLengths } from '../../huffman-lengths.js';
+import { MAX_HUFFMAN_BITS } from '../decode/huffman.js';
 
 /** A Huffman code for literals: per byte value, its code and length (0: absent). */
 export class HuffmanEncoder {

@@ -2,8 +2,8 @@
  * The literals section of a compressed block (RFC 8878 section 3.1.1.3.1): raw, RLE, Huffman-compressed with
  * a new tree, or Huffman-compressed with the previous block's tree ("treeless").
  */
-import { LokiChunkError } from '../../errors.js';
-import { MAX_BLOCK_SIZE } from './frame.js';
+import { LokiChunkError } from '../../../errors.js';
+import { MAX_BLOCK_SIZE } from '../frame.js';
 import { createHuffmanDecoder, HuffmanTable, readHuffmanTable } from './huffman.js';
 
 /**

@@ -2,7 +2,7 @@
  * Huffman-coded literals (RFC 8878 sections 4.2 and 3.1.1.3.1): the tree description (weights, direct or
  * FSE-compressed), the single-lookup decoding table, and the decoding of 1 or 4 backward streams.
  */
-import { LokiChunkError } from '../../errors.js';
+import { LokiChunkError } from '../../../errors.js';
 import { backwardStreamEnd, bitsAt, highBit } from './bit-reader.js';
 import { buildFseTable, FseTable, newNormalizedCounts, readNormalizedCounts } from './fse.js';
 

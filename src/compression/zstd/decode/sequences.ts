@@ -3,7 +3,7 @@
  * tables (predefined, RLE, compressed or repeated), and the decoding and execution of the sequences straight
  * into the output buffer.
  */
-import { LokiChunkError } from '../../errors.js';
+import { LokiChunkError } from '../../../errors.js';
 import { backwardStreamEnd, viewBitsAt, wideBitsAt } from './bit-reader.js';
 import { buildFseTable, buildRleTable, copyFseTable, FseTable, newNormalizedCounts, readNormalizedCounts } from './fse.js';
 import type { LiteralsState } from './literals.js';

@@ -2,7 +2,7 @@
  * The sequences a block is made of, as the match finder produces them, and the repeat-offset bookkeeping
  * that turns match distances into zstd offset values exactly as the decoder will read them back.
  */
-import { MAX_BLOCK_SIZE } from './frame.js';
+import { MAX_BLOCK_SIZE } from '../frame.js';
 
 /** The most sequences a block can hold: every match is at least 3 bytes. */
 const MAX_SEQUENCES = Math.ceil(MAX_BLOCK_SIZE / 3) + 1;

@@ -6,8 +6,8 @@
  * end. Matches read the buffer itself, so the declared window costs no memory; a window only bounds how far back a
  * match may reach.
  */
-import { LokiChunkError, wrapForeignErrors } from '../../errors.js';
-import type { DecompressOptions } from '../codec.js';
+import { LokiChunkError, wrapForeignErrors } from '../../../errors.js';
+import type { DecompressOptions } from '../../codec.js';
 import {
   BLOCK_COMPRESSED,
   BLOCK_RAW,
@@ -20,10 +20,10 @@ import {
   readFrameHeader,
   readU32LE,
   verifyContentChecksum,
-} from './frame.js';
+} from '../frame.js';
 import { LiteralsState, readLiterals } from './literals.js';
 import { createSequenceExecutor, SequenceState, type OutputCursor, type OutputTarget } from './sequences.js';
-import { limitExceeded, skipSkippableFrame } from './stream.js';
+import { limitExceeded, skipSkippableFrame } from '../stream.js';
 
 /** Bytes the bit readers may read past the end of a stream (a 4-byte read starting at its last byte). */
 const READ_AHEAD = 3;

@@ -9,13 +9,13 @@
  * Read: any sequence of frames and skippable frames; content size, block checksums and content checksum are
  * verified when present; linked blocks are decoded into one contiguous output so their back-references work.
  */
-import { xxh32 } from '../checksum/xxh32.js';
-import { LokiChunkError, wrapForeignErrors } from '../errors.js';
-import { CodecId, type Codec, type DecompressOptions } from './codec.js';
-import { viewOf } from './lz-copy.js';
-import { compressLz4Block, decodeLz4Block } from './lz4-block.js';
-import { checkedOutputLimit, OutputBuffer, outputLimitError } from './output-buffer.js';
-import { readUint32LE, writeUint32LE } from '../binary/little-endian.js';
+import { xxh32 } from '../../checksum/xxh32.js';
+import { LokiChunkError, wrapForeignErrors } from '../../errors.js';
+import { CodecId, type Codec, type DecompressOptions } from '../codec.js';
+import { viewOf } from '../lz-copy.js';
+import { compressLz4Block, decodeLz4Block } from './block.js';
+import { checkedOutputLimit, OutputBuffer, outputLimitError } from '../output-buffer.js';
+import { readUint32LE, writeUint32LE } from '../../binary/little-endian.js';
 
 const FRAME_MAGIC = 0x184d2204;
 /** Skippable frames use magics 0x184D2A50 to 0x184D2A5F. */

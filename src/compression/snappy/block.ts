@@ -2,8 +2,8 @@
  * The Snappy block format: a bounds-checked decoder, and the compressor of golang/snappy (the library Loki
  * uses) so that our blocks are byte-identical to Loki's.
  */
-import { LokiChunkError } from '../errors.js';
-import { copyBytes, viewOf } from './lz-copy.js';
+import { LokiChunkError } from '../../errors.js';
+import { copyBytes, viewOf } from '../lz-copy.js';
 
 const TAG_LITERAL = 0;
 const TAG_COPY_1 = 1;

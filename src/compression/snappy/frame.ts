@@ -10,11 +10,11 @@
  * Decoding scans the chunk headers first, so the output is allocated once, at its exact size, after the
  * `maxOutputSize` check, and every chunk lands straight in it (through the block decoder's work buffer).
  */
-import { crc32c } from '../checksum/crc32c.js';
-import { LokiChunkError, wrapForeignErrors } from '../errors.js';
-import { CodecId, type Codec, type DecompressOptions } from './codec.js';
-import { viewOf } from './lz-copy.js';
-import { checkedOutputLimit, outputLimitError } from './output-buffer.js';
+import { crc32c } from '../../checksum/crc32c.js';
+import { LokiChunkError, wrapForeignErrors } from '../../errors.js';
+import { CodecId, type Codec, type DecompressOptions } from '../codec.js';
+import { viewOf } from '../lz-copy.js';
+import { checkedOutputLimit, outputLimitError } from '../output-buffer.js';
 import {
   compressSnappyBlock,
   decodeSnappyBlock,
@@ -22,8 +22,8 @@ import {
   MAX_SNAPPY_BLOCK_ENCODED,
   maxSnappyBlockLength,
   readSnappyBlockHeader,
-} from './snappy-block.js';
-import { readUint32LE, writeUint32LE } from '../binary/little-endian.js';
+} from './block.js';
+import { readUint32LE, writeUint32LE } from '../../binary/little-endian.js';
 
 const CHUNK_COMPRESSED = 0x00;
 const CHUNK_UNCOMPRESSED = 0x01;

@@ -2,7 +2,7 @@
  * FSE (tANS) tables for decoding: the normalized-count description (RFC 8878 section 4.1.1) and the
  * decoding table built from it (section 4.1.1, "From normalized distribution to decoding tables").
  */
-import { LokiChunkError } from '../../errors.js';
+import { LokiChunkError } from '../../../errors.js';
 import { highBit } from './bit-reader.js';
 
 /** Largest accuracy log any zstd FSE table may use (literal and match lengths: 9). */

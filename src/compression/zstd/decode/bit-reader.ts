@@ -8,7 +8,7 @@
  * least 3 readable bytes after every stream and checks positions against the stream start), so the hot
  * loops read typed arrays in bounds only.
  */
-import { LokiChunkError } from '../../errors.js';
+import { LokiChunkError } from '../../../errors.js';
 
 /**
  * The `count` bits (0..25) starting at absolute bit `bitOffset`, as a little-endian number.

@@ -2,9 +2,9 @@
  * The LZ4 block format: a bounds-checked decoder that appends to one output buffer, and the compressor of
  * pierrec/lz4 v4 (the Go library Loki uses, "fast" level) so that our blocks are byte-identical to Loki's.
  */
-import { LokiChunkError } from '../errors.js';
-import { copyBytes, copyLiteral, copyMatch, viewOf } from './lz-copy.js';
-import type { OutputBuffer } from './output-buffer.js';
+import { LokiChunkError } from '../../errors.js';
+import { copyBytes, copyLiteral, copyMatch, viewOf } from '../lz-copy.js';
+import type { OutputBuffer } from '../output-buffer.js';
 
 function corrupt(message: string, offset: number): LokiChunkError {
   return new LokiChunkError('CORRUPT_STREAM', `lz4: ${message}`, { offset });

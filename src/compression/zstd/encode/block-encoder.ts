@@ -3,7 +3,7 @@
  * Huffman) and the sequences section (each of the three code streams with whichever table mode is
  * cheapest: predefined, RLE, a new FSE table, or the previous block's table).
  */
-import { highBit } from './bit-reader.js';
+import { highBit } from '../decode/bit-reader.js';
 import { BitWriter } from './bit-writer.js';
 import {
   buildFseEncoder,
@@ -30,7 +30,7 @@ import {
   PREDEFINED_MATCH_LENGTHS,
   PREDEFINED_OFFSET_LOG,
   PREDEFINED_OFFSETS,
-} from './sequences.js';
+} from '../decode/sequences.js';
 
 const MODE_PREDEFINED = 0;
 const MODE_RLE = 1;
