@@ -47,8 +47,3 @@ export function backwardStreamEnd(source: Uint8Array, start: number, end: number
   }
   return (end - 1) * 8 + (31 - Math.clz32(last));
 }
-
-/** The index of the highest set bit of `value` (> 0). */
-export function highBit(value: number): number {
-  return 31 - Math.clz32(value);
-}

@@ -3,7 +3,7 @@
  * decoding table built from it (section 4.1.1, "From normalized distribution to decoding tables").
  */
 import { LokiChunkError } from '../../../errors.js';
-import { highBit } from './bit-reader.js';
+import { highBit } from '../tables.js';
 
 /** Largest accuracy log any zstd FSE table may use (literal and match lengths: 9). */
 export const MAX_ACCURACY_LOG = 9;

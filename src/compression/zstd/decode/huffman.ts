@@ -3,11 +3,9 @@
  * FSE-compressed), the single-lookup decoding table, and the decoding of 1 or 4 backward streams.
  */
 import { LokiChunkError } from '../../../errors.js';
-import { backwardStreamEnd, bitsAt, highBit } from './bit-reader.js';
+import { highBit, MAX_HUFFMAN_BITS } from '../tables.js';
+import { backwardStreamEnd, bitsAt } from './bit-reader.js';
 import { buildFseTable, FseTable, newNormalizedCounts, readNormalizedCounts } from './fse.js';
-
-/** Longest Huffman code zstd allows. */
-export const MAX_HUFFMAN_BITS = 11;
 
 /**
  * A Huffman decoding table: indexed by the next `maxBits` bits of the stream, each entry holds

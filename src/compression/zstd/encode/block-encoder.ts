@@ -3,7 +3,6 @@
  * Huffman) and the sequences section (each of the three code streams with whichever table mode is
  * cheapest: predefined, RLE, a new FSE table, or the previous block's table).
  */
-import { highBit } from '../decode/bit-reader.js';
 import { BitWriter } from './bit-writer.js';
 import {
   buildFseEncoder,
@@ -20,6 +19,7 @@ import {
 import { buildHuffmanEncoder, HuffmanEncoder, huffmanStreamBytes, writeHuffmanDescription, writeHuffmanStreams } from './huffman-encoder.js';
 import type { SequenceBuffer } from './sequence-buffer.js';
 import {
+  highBit,
   LITERAL_LENGTH_BASE,
   LITERAL_LENGTH_BITS,
   MATCH_LENGTH_BASE,
@@ -30,7 +30,7 @@ import {
   PREDEFINED_MATCH_LENGTHS,
   PREDEFINED_OFFSET_LOG,
   PREDEFINED_OFFSETS,
-} from '../decode/sequences.js';
+} from '../tables.js';
 
 const MODE_PREDEFINED = 0;
 const MODE_RLE = 1;

@@ -3,7 +3,7 @@
  * description the decoder reads (`readNormalizedCounts`), building the encoding table, and estimating costs
  * to choose between table modes.
  */
-import { highBit } from '../decode/bit-reader.js';
+import { highBit } from '../tables.js';
 import { BitWriter } from './bit-writer.js';
 
 /** Bits of precision of the cost estimates (costs are in 1/256 bit). */

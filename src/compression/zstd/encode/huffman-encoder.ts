@@ -15,7 +15,7 @@ import {
   writeNormalizedCounts,
 } from './fse-encoder.js';
 import { minimumRedundancyLengths } from '../../huffman-lengths.js';
-import { MAX_HUFFMAN_BITS } from '../decode/huffman.js';
+import { MAX_HUFFMAN_BITS } from '../tables.js';
 
 /** A Huffman code for literals: per byte value, its code and length (0: absent). */
 export class HuffmanEncoder {
