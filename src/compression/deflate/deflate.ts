@@ -368,6 +368,8 @@ function writeSymbols(writer: BitWriter, count: number, litlenLengthsOf: Uint8Ar
       const lengthIndex = symbol & 255;
       value = lengthBits[lengthIndex]!;
       n = lengthBitCounts[lengthIndex]!;
+      // The length code goes out here and the distance below, each with the same flush written out: a helper
+      // could not update `buf`, `bitCount` and `pos`, which this loop keeps in registers.
       buf |= value << bitCount;
       bitCount += n;
       if (bitCount >= 32) {

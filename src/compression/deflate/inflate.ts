@@ -256,6 +256,7 @@ class Inflater {
       bc -= codeBits;
 
       // 20+ bits: a distance code (<= 15 bits), and at least 13 after it with one more byte for its extra bits.
+      // (The literal/length refill again, written out: a helper could not update `bb`, `bc` and `p`.)
       if (bc < 20) {
         if (p + 4 <= inputLength) {
           bb |= inputView.getInt32(p, true) << bc;
