@@ -145,7 +145,7 @@ function parseSettings(argv: string[]): Settings | 'help' | 'version' {
     encoding: values.codec ?? (format === 1 ? 'gzip' : DEFAULT_ENCODING),
     blockSize: parseSize(values['block-size'], '--block-size', DEFAULT_BLOCK_SIZE),
     targetSize: parseSize(values['target-size'], '--target-size', DEFAULT_TARGET_SIZE),
-    // gzip and flate compressed by node:zlib: valid streams Loki reads, several times faster than pure TypeScript.
+    // gzip and flate compressed by node:zlib: valid streams Loki reads, somewhat faster than pure TypeScript.
     codecs: createNodeCodecRegistry(),
   };
   try {

@@ -1,13 +1,13 @@
 /**
- * The two copies every LZ77 block decoder (LZ4, Snappy) makes: literals from the input, and matches from
- * earlier output. Callers have bounds-checked both ranges.
+ * The two copies an LZ77 decoder makes: literals from the input, and matches from earlier output (the LZ4
+ * decoder uses both, inflate the match copy). Callers have bounds-checked both ranges.
  *
  * Log text makes many short copies (Snappy averages ~6-byte literals and ~11-byte matches on it), where a byte
  * loop's unpredictable exit costs more than the copy. So short copies move whole 32-bit words through a
  * `DataView` and may write up to 16 bytes past their end, when the output has room there: the
  * decoder overwrites those bytes with the next element, and the last elements of a buffer take the exact path.
  * This made the Snappy block decoder ~1.7x faster on log text (it has since moved to a work buffer of its own,
- * see `snappy/block.ts`; the LZ4 decoder uses these).
+ * see `snappy/block.ts`).
  */
 
 /** A `DataView` over exactly the bytes of `bytes`. */

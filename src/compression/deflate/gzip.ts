@@ -108,8 +108,7 @@ function decodeMember(data: Uint8Array, start: number, limit: number, sizeGuess:
 function decompressGzip(data: Uint8Array, options: DecompressOptions): Uint8Array {
   const limit = checkedOutputLimit(options);
   if (data.length === 0) throw truncated('a member header', 0);
-  // The last member's ISIZE: the whole output when there is one member, which is what Loki writes.
-  const lastSize = data.length >= FIXED_HEADER_LENGTH + TRAILER_LENGTH ? readUint32LE(data, data.length - 4) : 0;
+  const lastSize = Math.max(0, lastMemberSize(data));
   if (lastSize > limit) throw outputLimitError('gzip', limit, data.length - 4);
   const first = decodeMember(data, 0, limit, lastSize);
   if (first.end === data.length) return first.output;
@@ -128,6 +127,14 @@ function decompressGzip(data: Uint8Array, options: DecompressOptions): Uint8Arra
     at += member.length;
   }
   return out;
+}
+
+/**
+ * The ISIZE of the last member: the whole output size when there is one member, which is what Loki writes
+ * (only a hint otherwise). -1 when `data` is too short to hold a member.
+ */
+export function lastMemberSize(data: Uint8Array): number {
+  return data.length >= FIXED_HEADER_LENGTH + TRAILER_LENGTH ? readUint32LE(data, data.length - 4) : -1;
 }
 
 /**

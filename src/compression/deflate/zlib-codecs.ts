@@ -11,9 +11,8 @@
  */
 import { CodecId, type Codec, type DecompressOptions } from '../codec.js';
 import { flateCodec, flateSizeGuess, inflateBufferSize } from './flate.js';
-import { frameGzipMember, gzipCodec } from './gzip.js';
+import { frameGzipMember, gzipCodec, lastMemberSize } from './gzip.js';
 import { checkedOutputLimit } from '../output-buffer.js';
-import { readUint32LE } from '../../binary/little-endian.js';
 
 /** What zlib returns for a stream it inflated. */
 export interface ZlibInflated {
@@ -46,22 +45,16 @@ export interface ZlibFunctions {
  */
 export const ZLIB_LEVEL = 3;
 
-/** gzip's fixed header and trailer: the smallest member is this long. */
-const MIN_GZIP_MEMBER = 18;
-
 function decompressGzip(zlib: ZlibFunctions, data: Uint8Array, options: DecompressOptions): Uint8Array {
   const limit = checkedOutputLimit(options);
-  if (data.length >= MIN_GZIP_MEMBER) {
-    // The last member's ISIZE: the whole output when there is one member, which is what Loki writes.
-    const declaredSize = readUint32LE(data, data.length - 4);
-    if (declaredSize <= limit) {
-      try {
-        // One byte more than expected: zlib adds a second buffer when the first is exactly full.
-        const inflated = zlib.gunzip(data, limit, inflateBufferSize(data.length, declaredSize, limit) + 1);
-        if (inflated.consumed === data.length) return inflated.output;
-      } catch {
-        // The pure codec says what is wrong, below.
-      }
+  const declaredSize = lastMemberSize(data);
+  if (declaredSize >= 0 && declaredSize <= limit) {
+    try {
+      // One byte more than expected: zlib adds a second buffer when the first is exactly full.
+      const inflated = zlib.gunzip(data, limit, inflateBufferSize(data.length, declaredSize, limit) + 1);
+      if (inflated.consumed === data.length) return inflated.output;
+    } catch {
+      // The pure codec says what is wrong, below.
     }
   }
   return gzipCodec.decompress(data, options);
