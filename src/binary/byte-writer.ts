@@ -5,6 +5,50 @@ import { int64ToHalves } from './int64.js';
 
 const halves = new Int32Array(2);
 
+/** Bytes of the uvarint of a non-negative int32. */
+export function uvarintLength(value: number): number {
+  if (value < 0x80) return 1;
+  if (value < 0x4000) return 2;
+  if (value < 0x200000) return 3;
+  if (value < 0x10000000) return 4;
+  return 5;
+}
+
+/**
+ * Writes the uvarint of a non-negative int32 at `buf[at]` (the caller made room: at most 5 bytes); returns the
+ * position after it.
+ */
+export function writeUvarint(buf: Uint8Array, at: number, value: number): number {
+  while (value >= 0x80) {
+    buf[at++] = (value & 0x7f) | 0x80;
+    value >>>= 7;
+  }
+  buf[at++] = value;
+  return at;
+}
+
+/**
+ * Writes the uvarint of the unsigned 64-bit value with halves `lo`, `hi` at `buf[at]` (the caller made room: at
+ * most 10 bytes); returns the position after it.
+ */
+export function writeUvarintHalves(buf: Uint8Array, at: number, lo: number, hi: number): number {
+  lo >>>= 0;
+  hi >>>= 0;
+  while (hi !== 0 || lo >= 0x80) {
+    buf[at++] = (lo & 0x7f) | 0x80;
+    lo = ((lo >>> 7) | (hi << 25)) >>> 0;
+    hi >>>= 7;
+  }
+  buf[at++] = lo;
+  return at;
+}
+
+/** Writes the zig-zag varint of the int64 with halves `lo`, `hi` at `buf[at]` (room for 10 bytes); returns the end. */
+export function writeVarintHalves(buf: Uint8Array, at: number, lo: number, hi: number): number {
+  const mask = hi >> 31;
+  return writeUvarintHalves(buf, at, (lo << 1) ^ mask, ((hi << 1) | (lo >>> 31)) ^ mask);
+}
+
 /** Appends binary fields to an internal buffer that doubles as needed. */
 export class ByteWriter {
   private buf: Uint8Array;
@@ -56,44 +100,41 @@ export class ByteWriter {
     this.length += data.length;
   }
 
+  /** Appends `source[start, end)`. */
+  copyFrom(source: Uint8Array, start: number, end: number): void {
+    const length = end - start;
+    this.reserve(length);
+    const buf = this.buf;
+    let at = this.length;
+    // A loop beats creating a subarray for the short runs this is called with (records of a few hundred bytes).
+    if (length < 512) {
+      for (let i = start; i < end; i++) buf[at++] = source[i]!;
+    } else {
+      buf.set(source.subarray(start, end), at);
+    }
+    this.length += length;
+  }
+
   /** Appends a uvarint of a non-negative safe integer (counts, lengths, offsets). */
   uvarint(value: number): void {
-    this.reserve(10);
-    const buf = this.buf;
-    let pos = this.length;
     if (value < 0x80000000) {
-      while (value >= 0x80) {
-        buf[pos++] = (value & 0x7f) | 0x80;
-        value >>>= 7;
-      }
-      buf[pos++] = value;
-      this.length = pos;
+      this.reserve(5);
+      this.length = writeUvarint(this.buf, this.length, value);
       return;
     }
-    this.length = pos;
     this.uvarintHalves(value >>> 0, Math.floor(value / 0x100000000));
   }
 
   /** Appends a uvarint of the unsigned 64-bit value with halves `lo`, `hi`. */
   uvarintHalves(lo: number, hi: number): void {
     this.reserve(10);
-    const buf = this.buf;
-    let pos = this.length;
-    lo >>>= 0;
-    hi >>>= 0;
-    while (hi !== 0 || lo >= 0x80) {
-      buf[pos++] = (lo & 0x7f) | 0x80;
-      lo = ((lo >>> 7) | (hi << 25)) >>> 0;
-      hi >>>= 7;
-    }
-    buf[pos++] = lo;
-    this.length = pos;
+    this.length = writeUvarintHalves(this.buf, this.length, lo, hi);
   }
 
   /** Appends a zig-zag varint of the int64 with halves `lo`, `hi`. */
   varintHalves(lo: number, hi: number): void {
-    const mask = hi >> 31;
-    this.uvarintHalves((lo << 1) ^ mask, ((hi << 1) | (lo >>> 31)) ^ mask);
+    this.reserve(10);
+    this.length = writeVarintHalves(this.buf, this.length, lo, hi);
   }
 
   /** Appends a zig-zag varint of an int64. */

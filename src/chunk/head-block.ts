@@ -1,15 +1,18 @@
 /**
  * The head block: entries appended since the last cut, held uncompressed until the block is cut.
  *
- * Entries live in flat typed arrays (timestamps as int64 with an int32-halves view, line bytes in one growing
- * buffer, structured-metadata symbol ids in another), so appending allocates nothing per entry once the buffers
- * have grown to a block's size, and the buffers are reused from block to block.
+ * Each entry is staged as its block-payload record (`varint ts | uvarint len | line` and, in v4, the symbols
+ * section: see `block-payload.ts`) in one growing buffer, so a head appended in timestamp order (the common case)
+ * is already its payload when cut: no second pass copies the lines. Beside the records, flat typed arrays keep
+ * what the duplicate check, the sort and checkpoints need (timestamps as int64 with an int32-halves view, where
+ * each record and its line start, the symbol ids). Appending allocates nothing per entry once the buffers have
+ * grown to a block's size, and the buffers are reused from block to block.
  *
  * Ordered heads (chunk formats 1-2) keep entries in append order. Unordered heads (formats 3-4) drop an entry
  * identical to one already in the block (same timestamp, line and structured metadata), as Loki's
  * `unorderedHeadBlock` does, and are written sorted by timestamp, equal timestamps in append order.
  */
-import type { ByteWriter } from '../binary/byte-writer.js';
+import { uvarintLength, writeUvarint, writeVarintHalves, type ByteWriter } from '../binary/byte-writer.js';
 import { HeadBlockFormat } from './constants.js';
 
 const utf8 = /*#__PURE__*/ new TextEncoder();
@@ -35,14 +38,17 @@ export class HeadBlock {
   private timestamps = new BigInt64Array(INITIAL_ENTRIES);
   /** The timestamps as int32 halves: low at `2i`, high at `2i + 1` (little-endian, as every target engine is). */
   private halves = new Int32Array(this.timestamps.buffer);
+  /** Where each entry's record starts in {@link records}; entry `i` ends where entry `i + 1` starts. */
+  private recordStart = new Int32Array(INITIAL_ENTRIES + 1);
   private lineStart = new Int32Array(INITIAL_ENTRIES);
   private lineLength = new Int32Array(INITIAL_ENTRIES);
   private pairStart = new Int32Array(INITIAL_ENTRIES);
   private pairCount = new Int32Array(INITIAL_ENTRIES);
   /** Unordered heads: the previous entry whose timestamp has the same key, or -1. */
   private sameKeyChain = new Int32Array(INITIAL_ENTRIES);
-  private lines = new Uint8Array(4096);
-  private linesUsed = 0;
+  /** The entries' payload records, back to back in append order. */
+  private records = new Uint8Array(4096);
+  private recordsUsed = 0;
   private symbolIds = new Int32Array(INITIAL_ENTRIES);
   private symbolIdsUsed = 0;
   /** Unordered heads, once an entry arrived out of order: the newest entry for each timestamp key. */
@@ -64,21 +70,22 @@ export class HeadBlock {
   append(timestamp: bigint, line: string | Uint8Array, symbols: ArrayLike<number>, pairs: number): boolean {
     const index = this.count;
     if (index === this.timestamps.length) this.growEntries();
-    const start = this.linesUsed;
-    const length = this.stageLine(line, start);
     this.timestamps[index] = timestamp;
     const symbolStart = this.symbolIdsUsed;
     this.stageSymbols(symbols, pairs * 2, symbolStart);
+    const recordStart = this.recordsUsed;
+    const recordEnd = this.stageRecord(index, line, symbolStart, pairs);
+    const length = this.lineLength[index]!;
 
     if (this.unordered && index > 0 && timestamp <= this.maxt) {
       // Only an entry no newer than the newest can repeat one: in-order appends skip this entirely.
       if (!this.indexed && timestamp < this.maxt) this.indexTimestamps();
-      if (this.isDuplicate(index, start, length, symbolStart, pairs)) return true;
+      if (this.isDuplicate(index, this.lineStart[index]!, length, symbolStart, pairs)) return true;
     }
     if (this.indexed) this.register(index);
-    this.lineStart[index] = start;
-    this.lineLength[index] = length;
-    this.linesUsed = start + length;
+    this.recordStart[index] = recordStart;
+    this.recordStart[index + 1] = recordEnd;
+    this.recordsUsed = recordEnd;
     this.pairStart[index] = symbolStart;
     this.pairCount[index] = pairs;
     this.symbolIdsUsed = symbolStart + pairs * 2;
@@ -95,21 +102,21 @@ export class HeadBlock {
     return false;
   }
 
-  /** Writes the block payload (see `block-payload.ts`): every entry, in timestamp order for unordered heads. */
-  writePayload(out: ByteWriter): void {
+  /**
+   * The block payload (see `block-payload.ts`): every entry, in timestamp order for unordered heads. A head
+   * appended in order returns its own records (a view, valid until the next append or reset); otherwise the
+   * records are written sorted into `scratch` and its view is returned.
+   */
+  payload(scratch: ByteWriter): Uint8Array {
     const order = this.order();
-    for (let k = 0; k < this.count; k++) {
-      const i = order === null ? k : order[k]!;
-      this.writeEntry(out, i);
-      if (this.withMetadata) {
-        const start = this.pairStart[i]!;
-        const end = start + this.pairCount[i]! * 2;
-        let sectionLength = uvarintLength(this.pairCount[i]!);
-        for (let s = start; s < end; s++) sectionLength += uvarintLength(this.symbolIds[s]!);
-        out.uvarint(sectionLength);
-        this.writeSymbols(out, i);
-      }
+    if (order === null) return this.records.subarray(0, this.recordsUsed);
+    scratch.reset();
+    scratch.reserve(this.recordsUsed);
+    for (let k = 0; k < order.length; k++) {
+      const i = order[k]!;
+      scratch.copyFrom(this.records, this.recordStart[i]!, this.recordStart[i + 1]!);
     }
+    return scratch.subarray();
   }
 
   /**
@@ -123,7 +130,8 @@ export class HeadBlock {
       out.uvarint(this.size);
       out.varint64(this.count === 0 ? 0n : this.mint);
       out.varint64(this.count === 0 ? 0n : this.maxt);
-      for (let i = 0; i < this.count; i++) this.writeEntry(out, i);
+      // Without structured metadata, a record is exactly a checkpoint entry.
+      out.copyFrom(this.records, 0, this.recordsUsed);
       return;
     }
     out.u8(this.withMetadata ? HeadBlockFormat.unorderedWithStructuredMetadata : HeadBlockFormat.unordered);
@@ -131,14 +139,15 @@ export class HeadBlock {
     const order = this.order();
     for (let k = 0; k < this.count; k++) {
       const i = order === null ? k : order[k]!;
-      this.writeEntry(out, i);
+      // A checkpoint entry is the record up to the line's end, then (format 5) the symbols without the section length.
+      out.copyFrom(this.records, this.recordStart[i]!, this.lineStart[i]! + this.lineLength[i]!);
       if (this.withMetadata) this.writeSymbols(out, i);
     }
   }
 
-  /** Bytes {@link writePayload} will write, for sizing buffers (an upper bound). */
-  payloadBound(): number {
-    return this.linesUsed + this.count * 20 + this.symbolIdsUsed * 5;
+  /** Bytes {@link writeCheckpoint} will write, for sizing buffers (an upper bound). */
+  checkpointBound(): number {
+    return this.recordsUsed + 32;
   }
 
   /** Empties the head, keeping its buffers. */
@@ -147,19 +156,11 @@ export class HeadBlock {
     this.size = 0;
     this.mint = 0n;
     this.maxt = 0n;
-    this.linesUsed = 0;
+    this.recordsUsed = 0;
     this.symbolIdsUsed = 0;
     this.inOrder = true;
     this.indexed = false;
     this.newestByKey.clear();
-  }
-
-  private writeEntry(out: ByteWriter, i: number): void {
-    out.varintHalves(this.halves[2 * i]!, this.halves[2 * i + 1]!);
-    const start = this.lineStart[i]!;
-    const length = this.lineLength[i]!;
-    out.uvarint(length);
-    out.bytes(this.lines.subarray(start, start + length));
   }
 
   private writeSymbols(out: ByteWriter, i: number): void {
@@ -201,7 +202,7 @@ export class HeadBlock {
         if (
           this.lineLength[other] === length &&
           this.pairCount[other] === pairs &&
-          sameBytes(this.lines, this.lineStart[other]!, start, length) &&
+          sameBytes(this.records, this.lineStart[other]!, start, length) &&
           sameInts(this.symbolIds, this.pairStart[other]!, symbolStart, pairs * 2)
         ) {
           return true;
@@ -226,16 +227,42 @@ export class HeadBlock {
     this.newestByKey.set(key, index);
   }
 
-  /** Copies the line's bytes after the lines held (not yet counted as held); returns their length. */
-  private stageLine(line: string | Uint8Array, start: number): number {
-    if (typeof line === 'string') {
-      // UTF-8 takes at most 3 bytes per UTF-16 code unit.
-      this.ensureLineCapacity(start + line.length * 3);
-      return utf8.encodeInto(line, this.lines.subarray(start)).written;
+  /**
+   * Writes entry `index`'s record after the records held (not yet counted as held), sets its `lineStart` and
+   * `lineLength`, and returns where the record ends. The symbol ids are already staged at `symbolStart`.
+   */
+  private stageRecord(index: number, line: string | Uint8Array, symbolStart: number, pairs: number): number {
+    const isString = typeof line === 'string';
+    // UTF-8 takes at most 3 bytes per UTF-16 code unit; a uvarint of an int32 at most 5 bytes.
+    const lineBound = isString ? line.length * 3 : line.length;
+    this.ensureRecordCapacity(this.recordsUsed + 10 + 5 + lineBound + (this.withMetadata ? 10 + pairs * 10 : 0));
+    const records = this.records;
+    let at = writeVarintHalves(records, this.recordsUsed, this.halves[2 * index]!, this.halves[2 * index + 1]!);
+    let length: number;
+    if (isString) {
+      // A string's UTF-8 length is at least its length in code units: encode behind a prefix of that length's
+      // size, and move the line along in the rare case its true length needs a longer prefix.
+      const prefix = uvarintLength(line.length);
+      length = utf8.encodeInto(line, records.subarray(at + prefix)).written;
+      const shift = uvarintLength(length) - prefix;
+      if (shift > 0) records.copyWithin(at + prefix + shift, at + prefix, at + prefix + length);
+    } else {
+      length = line.length;
+      records.set(line, at + uvarintLength(length));
     }
-    this.ensureLineCapacity(start + line.length);
-    this.lines.set(line, start);
-    return line.length;
+    at = writeUvarint(records, at, length);
+    this.lineStart[index] = at;
+    at += length;
+    this.lineLength[index] = length;
+    if (!this.withMetadata) return at;
+    const ids = this.symbolIds;
+    const end = symbolStart + pairs * 2;
+    let sectionLength = uvarintLength(pairs);
+    for (let s = symbolStart; s < end; s++) sectionLength += uvarintLength(ids[s]!);
+    at = writeUvarint(records, at, sectionLength);
+    at = writeUvarint(records, at, pairs);
+    for (let s = symbolStart; s < end; s++) at = writeUvarint(records, at, ids[s]!);
+    return at;
   }
 
   private stageSymbols(symbols: ArrayLike<number>, length: number, start: number): void {
@@ -243,13 +270,13 @@ export class HeadBlock {
     for (let i = 0; i < length; i++) this.symbolIds[start + i] = symbols[i]!;
   }
 
-  private ensureLineCapacity(needed: number): void {
-    if (needed <= this.lines.length) return;
-    let capacity = this.lines.length * 2;
+  private ensureRecordCapacity(needed: number): void {
+    if (needed <= this.records.length) return;
+    let capacity = this.records.length * 2;
     while (capacity < needed) capacity *= 2;
     const next = new Uint8Array(capacity);
-    next.set(this.lines.subarray(0, this.linesUsed));
-    this.lines = next;
+    next.set(this.records.subarray(0, this.recordsUsed));
+    this.records = next;
   }
 
   private growEntries(): void {
@@ -258,6 +285,7 @@ export class HeadBlock {
     timestamps.set(this.timestamps);
     this.timestamps = timestamps;
     this.halves = new Int32Array(timestamps.buffer);
+    this.recordStart = grow(this.recordStart, capacity + 1);
     this.lineStart = grow(this.lineStart, capacity);
     this.lineLength = grow(this.lineLength, capacity);
     this.pairStart = grow(this.pairStart, capacity);
@@ -282,13 +310,4 @@ function sameBytes(bytes: Uint8Array, a: number, b: number, length: number): boo
 function sameInts(ints: Int32Array, a: number, b: number, length: number): boolean {
   for (let i = 0; i < length; i++) if (ints[a + i] !== ints[b + i]) return false;
   return true;
-}
-
-/** Bytes of the uvarint of a non-negative int32. */
-function uvarintLength(value: number): number {
-  if (value < 0x80) return 1;
-  if (value < 0x4000) return 2;
-  if (value < 0x200000) return 3;
-  if (value < 0x10000000) return 4;
-  return 5;
 }

@@ -77,7 +77,8 @@ export class ChunkWriter {
   private blocks: CutBlock[] = [];
   /** Sum of the cut blocks' compressed lengths (Loki's `cutBlockSize`). */
   private cutBlockSize = 0;
-  private readonly payload = new ByteWriter(64 * 1024);
+  /** Where an unordered head's entries are written sorted when cut. */
+  private readonly sortedPayload = new ByteWriter(64 * 1024);
   private symbolIds = new Int32Array(32);
   /** By symbol id: 1 when the symbol was checked as a structured-metadata name Loki can read. */
   private checkedNames = new Uint8Array(64);
@@ -183,7 +184,7 @@ export class ChunkWriter {
    * `readCheckpoint(chunk, head)`.
    */
   checkpoint(): { chunk: Uint8Array; head: Uint8Array } {
-    const head = new ByteWriter(this.head.payloadBound() + 64);
+    const head = new ByteWriter(this.head.checkpointBound());
     this.head.writeCheckpoint(head);
     return { chunk: serializeChunk(this.contents(), true), head: head.toBytes() };
   }
@@ -231,11 +232,9 @@ export class ChunkWriter {
   private cut(): void {
     const head = this.head;
     if (head.count === 0) return;
-    this.payload.reset();
-    head.writePayload(this.payload);
-    const payload = this.payload.subarray();
+    const payload = head.payload(this.sortedPayload);
     let bytes = this.codec.compress(payload);
-    // The payload buffer is reused: never keep a view of it.
+    // The payload's buffer is reused: never keep a view of it.
     if (bytes.buffer === payload.buffer) bytes = bytes.slice();
     this.blocks.push({
       bytes,
