@@ -78,6 +78,18 @@ describe('append', () => {
     }
   });
 
+  it("writes a line whose UTF-8 length needs a longer length prefix than its code-unit count's", () => {
+    // 100 code units but 200 UTF-8 bytes (uvarint of 2 bytes, not 1); 8,000 and 24,000 cross the next boundary.
+    const lines = ['é'.repeat(100), '€'.repeat(8000), 'x'.repeat(127), 'é'.repeat(64), '😀'.repeat(40)];
+    for (const format of [2, 3, 4] as const) {
+      const writer = none({ format });
+      lines.forEach((line, i) => writer.append({ timestamp: BigInt(i), line, structuredMetadata: { n: String(i) } }));
+      const read = [...readChunk(writer.finish()).entries()];
+      expect(read.map((entry) => entry.line)).toEqual(lines);
+      expect(read.map((entry) => entry.structuredMetadata.length)).toEqual(lines.map(() => (format === 4 ? 1 : 0)));
+    }
+  });
+
   it('refuses an older entry in formats 1-2, also across a cut, with OUT_OF_ORDER', () => {
     const writer = none({ format: 2, blockSize: 1 });
     writer.append({ timestamp: 10n, line: 'a' }); // Cut right away: the head is empty again.
@@ -318,5 +330,22 @@ describe('symbol table', () => {
     writer.append({ timestamp: 1n, line: 'x', structuredMetadata: [['a', 'end\ud83d'], ['b', '\ude00start'], ['c', '😀']] });
     const chunk = readChunk(writer.finish());
     expect(chunk.symbols).toEqual(['a', 'end\ufffd', 'b', '\ufffdstart', 'c', '😀']);
+  });
+
+  it('interns thousands of symbols (ASCII and not, long and short) once each, in first-seen order', () => {
+    const values = Array.from({ length: 3000 }, (_, i) => (i % 3 === 0 ? `é${i}` : i % 3 === 1 ? `v${i}` : `${'€'.repeat(50)}${i}`));
+    const writer = none({ blockSize: 1 << 30, targetSize: 1 << 30 });
+    let ts = 0n;
+    for (const round of [0, 1]) {
+      for (let i = 0; i < values.length; i++) {
+        writer.append({ timestamp: ts++, line: `${round}`, structuredMetadata: [['name', values[i]!], ['k', `${i % 7}`]] });
+      }
+    }
+    // Pairs are stored sorted by name, so each entry interns k's value before its own: k, 0, name, é0, 1, v1, ...
+    const expected = ['k', '0', 'name', values[0]];
+    for (let i = 1; i < values.length; i++) expected.push(...(i < 7 ? [`${i}`] : []), values[i]!);
+    expect(readChunk(writer.finish()).symbols).toEqual(expected);
+    const entries = [...readChunk(writer.finish()).entries()];
+    expect(entries.map((entry) => entry.structuredMetadata[1]![1])).toEqual([...values, ...values]);
   });
 });
