@@ -39,6 +39,28 @@ describe('encodeChunks', () => {
     }
   });
 
+  it('writes every later chunk exactly as a fresh writer would (each reuses the previous one\'s buffers)', () => {
+    // Out of order, with duplicates, structured metadata and non-ASCII symbols, over several chunks and rebuilds.
+    const input: EntryInput[] = Array.from({ length: 400 }, (_, i) => ({
+      timestamp: BigInt((i * 7919) % 97),
+      line: i % 5 === 0 ? 'dup' : `line ${i} ${'é'.repeat(i % 40)}`,
+      structuredMetadata: i % 5 === 0 ? { k: 'v' } : { id: `req-${i}`, zone: `z${i % 3}€` },
+    }));
+    for (const format of [2, 3, 4] as const) {
+      const chunkOptions = { format, encoding: 'snappy', blockSize: 400, targetSize: 1500 } as const;
+      const ordered = format === 2 ? [...input].sort((a, b) => Number(a.timestamp) - Number(b.timestamp)) : input;
+      const chunks = [...encodeChunksSync(ordered, chunkOptions)];
+      expect(chunks.length).toBeGreaterThan(3);
+      let next = 0;
+      for (const chunk of chunks) {
+        const writer = new ChunkWriter(chunkOptions);
+        while (writer.isEmpty || (next < ordered.length && writer.spaceFor(ordered[next]!))) writer.append(ordered[next++]!);
+        expect(Buffer.compare(writer.finish(), chunk.bytes)).toBe(0);
+      }
+      expect(next).toBe(ordered.length);
+    }
+  });
+
   it('gives an entry larger than the target a chunk of its own, never an empty chunk', () => {
     const input = [{ timestamp: 1n, line: 'a' }, { timestamp: 2n, line: 'b'.repeat(5000) }, { timestamp: 3n, line: 'c' }];
     expect([...encodeChunksSync(input, options)].map((chunk) => chunk.entryCount)).toEqual([1, 1, 1]);
