@@ -45,8 +45,13 @@ export function readSnappyBlockHeader(input: Uint8Array, start: number, end: num
  * (C++ Snappy decodes with the same kind of table.)
  */
 const TAG_TABLE = /*#__PURE__*/ buildTagTable();
-/** Masks keeping the 0-4 bytes after the tag of a 32-bit little-endian load. */
-const TRAILER_MASKS = /*#__PURE__*/ new Int32Array([0, 0xff, 0xffff, 0xffffff, -1, 0, 0, 0]);
+/**
+ * For each tag byte, the mask keeping the 0-4 bytes after it of a 32-bit little-endian load. Indexed by the tag
+ * rather than by the trailer's length: one load less before the element's length is known, and a table this
+ * size lives off the V8 heap, where the compiled decoder reads it as a constant, with no map check (the element
+ * loop ~7% faster than with 8 masks by length).
+ */
+const TRAILER_MASKS = /*#__PURE__*/ buildTrailerMasks(TAG_TABLE);
 
 function buildTagTable(): Uint16Array {
   const table = new Uint16Array(256);
@@ -63,6 +68,11 @@ function buildTagTable(): Uint16Array {
     }
   }
   return table;
+}
+
+function buildTrailerMasks(tagTable: Uint16Array): Int32Array {
+  const byLength = [0, 0xff, 0xffff, 0xffffff, -1];
+  return Int32Array.from(tagTable, (entry) => byLength[(entry >>> 11) & 7]!);
 }
 
 /**
@@ -119,21 +129,29 @@ export function decodeSnappyBlock(
 }
 
 /**
- * The element decoder over `work`: decodes the elements at `work[at, end)` into `work[0, decodedLength)`;
- * `inputShift` turns a position in `work` into one in the caller's input, for errors. Called once.
+ * The element decoder over the work buffer `buffer`: decodes the elements at `buffer[at, end)` into
+ * `buffer[0, decodedLength)`; `inputShift` turns a position in `buffer` into one in the caller's input, for errors.
+ * Called once.
  */
-function makeElementDecoder(work: Uint8Array): ElementDecoder {
-  const view = viewOf(work);
-  const tagTable = TAG_TABLE;
-  const trailerMasks = TRAILER_MASKS;
+function makeElementDecoder(buffer: Uint8Array): ElementDecoder {
+  const bufferView = viewOf(buffer);
+  const tags = TAG_TABLE;
+  const masks = TRAILER_MASKS;
   return (at, end, decodedLength, inputShift) => {
+    // The closure's constants in locals, read once: read in the loops, the DataView kept a map check and a
+    // length load at every access, as V8 did not see it as a constant there (~8% slower).
+    const work = buffer;
+    const view = bufferView;
+    const tagTable = tags;
+    const trailerMasks = masks;
     let to = 0;
     while (at < end) {
       const elementAt = at;
-      const entry = tagTable[work[at]!]!;
+      const tag = work[at]!;
+      const entry = tagTable[tag]!;
       const trailerLength = (entry >>> 11) & 7;
       // One load and a mask read the 0-4 bytes after the tag, whatever the element's kind.
-      const trailer = view.getInt32(at + 1, true) & trailerMasks[trailerLength]!;
+      const trailer = view.getInt32(at + 1, true) & trailerMasks[tag]!;
       at += 1 + trailerLength;
       // All ones for a literal (bit 15 spread by the arithmetic shift), else zero.
       const literal = (entry << 16) >> 31;
