@@ -41,10 +41,10 @@ describe('encodeChunks', () => {
 
   it('writes every later chunk exactly as a fresh writer would (each reuses the previous one\'s buffers)', () => {
     // Out of order, with duplicates, structured metadata and non-ASCII symbols, over several chunks and rebuilds.
-    const input: EntryInput[] = Array.from({ length: 400 }, (_, i) => ({
+    const input = Array.from({ length: 400 }, (_, i): EntryInput => ({
       timestamp: BigInt((i * 7919) % 97),
       line: i % 5 === 0 ? 'dup' : `line ${i} ${'é'.repeat(i % 40)}`,
-      structuredMetadata: i % 5 === 0 ? { k: 'v' } : { id: `req-${i}`, zone: `z${i % 3}€` },
+      structuredMetadata: i % 5 === 0 ? [['k', 'v']] : [['id', `req-${i}`], ['zone', `z${i % 3}€`]],
     }));
     for (const format of [2, 3, 4] as const) {
       const chunkOptions = { format, encoding: 'snappy', blockSize: 400, targetSize: 1500 } as const;
