@@ -150,13 +150,22 @@ export function deflateRaw(data: Uint8Array): Uint8Array {
   const hashEnd = n - 4;
   // 4-byte loads: V8 compiles DataView reads to one unaligned load each.
   const view = new DataView(data.buffer, data.byteOffset, n);
+  // The module's tables in locals: read from the module scope, every access in the loop reloads the array and
+  // checks it again.
+  const headOf = head;
+  const previous = prev;
+  const out = symbols;
+  const litlenCounts = litlenFreqs;
+  const distanceCounts = distanceFreqs;
+  const lengthCode = LENGTH_CODE;
+  const distanceCode = DISTANCE_CODE;
   let i = 0;
   while (i < hashEnd) {
     const current = view.getInt32(i, true);
     const hash = hashAt(view, i, current);
-    let candidate = head[hash]!;
-    head[hash] = i;
-    prev[i & WINDOW_MASK] = candidate;
+    let candidate = headOf[hash]!;
+    headOf[hash] = i;
+    previous[i & WINDOW_MASK] = candidate;
     const low = i > WINDOW_SIZE ? i - WINDOW_SIZE : 0;
     const maxLength = n - i < MAX_MATCH ? n - i : MAX_MATCH;
     const enough = maxLength < NICE_LENGTH ? maxLength : NICE_LENGTH;
@@ -188,27 +197,27 @@ export function deflateRaw(data: Uint8Array): Uint8Array {
         }
       }
       if (--chain === 0) break;
-      candidate = prev[candidate & WINDOW_MASK]!;
+      candidate = previous[candidate & WINDOW_MASK]!;
     }
     if (bestDistance !== 0) {
-      symbols[symbolCount++] = (bestDistance << 8) | (bestLength - 3);
-      litlenFreqs[257 + LENGTH_CODE[bestLength - 3]!]!++;
+      out[symbolCount++] = (bestDistance << 8) | (bestLength - 3);
+      litlenCounts[257 + lengthCode[bestLength - 3]!]!++;
       const d = bestDistance - 1;
-      distanceFreqs[d < 256 ? DISTANCE_CODE[d]! : DISTANCE_CODE[256 + (d >>> 7)]!]!++;
+      distanceCounts[d < 256 ? distanceCode[d]! : distanceCode[256 + (d >>> 7)]!]!++;
       const matchEnd = i + bestLength;
       if (bestLength <= MAX_INSERT) {
         const insertEnd = matchEnd < hashEnd ? matchEnd : hashEnd;
         for (let j = i + 1; j < insertEnd; j++) {
           const h = hashAt(view, j, view.getInt32(j, true));
-          prev[j & WINDOW_MASK] = head[h]!;
-          head[h] = j;
+          previous[j & WINDOW_MASK] = headOf[h]!;
+          headOf[h] = j;
         }
       }
       i = matchEnd;
     } else {
       const literal = data[i]!;
-      symbols[symbolCount++] = literal;
-      litlenFreqs[literal]!++;
+      out[symbolCount++] = literal;
+      litlenCounts[literal]!++;
       i++;
     }
     if (symbolCount === BLOCK_SYMBOLS) {
