@@ -1,6 +1,7 @@
 /**
  * A growable byte buffer that writes Go's varints and big-endian fixed-width integers.
  */
+import { grownBytes } from './grow.js';
 import { int64ToHalves } from './int64.js';
 
 const halves = new Int32Array(2);
@@ -65,12 +66,8 @@ export class ByteWriter {
   reserve(n: number): void {
     const needed = this.length + n;
     if (needed <= this.buf.length) return;
-    let capacity = this.buf.length * 2;
-    while (capacity < needed) capacity *= 2;
-    const next = new Uint8Array(capacity);
-    next.set(this.buf.subarray(0, this.length));
-    this.buf = next;
-    this.view = new DataView(next.buffer);
+    this.buf = grownBytes(this.buf, this.length, needed);
+    this.view = new DataView(this.buf.buffer);
   }
 
   /** Appends one byte. */

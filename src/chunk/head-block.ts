@@ -13,6 +13,7 @@
  * `unorderedHeadBlock` does, and are written sorted by timestamp, equal timestamps in append order.
  */
 import { uvarintLength, writeUvarint, writeVarintHalves, type ByteWriter } from '../binary/byte-writer.js';
+import { grownBytes, grownInts } from '../binary/grow.js';
 import { HeadBlockFormat } from './constants.js';
 
 const utf8 = /*#__PURE__*/ new TextEncoder();
@@ -266,17 +267,12 @@ export class HeadBlock {
   }
 
   private stageSymbols(symbols: ArrayLike<number>, length: number, start: number): void {
-    if (start + length > this.symbolIds.length) this.symbolIds = grow(this.symbolIds, start + length);
+    if (start + length > this.symbolIds.length) this.symbolIds = grownInts(this.symbolIds, start + length);
     for (let i = 0; i < length; i++) this.symbolIds[start + i] = symbols[i]!;
   }
 
   private ensureRecordCapacity(needed: number): void {
-    if (needed <= this.records.length) return;
-    let capacity = this.records.length * 2;
-    while (capacity < needed) capacity *= 2;
-    const next = new Uint8Array(capacity);
-    next.set(this.records.subarray(0, this.recordsUsed));
-    this.records = next;
+    if (needed > this.records.length) this.records = grownBytes(this.records, this.recordsUsed, needed);
   }
 
   private growEntries(): void {
@@ -285,21 +281,13 @@ export class HeadBlock {
     timestamps.set(this.timestamps);
     this.timestamps = timestamps;
     this.halves = new Int32Array(timestamps.buffer);
-    this.recordStart = grow(this.recordStart, capacity + 1);
-    this.lineStart = grow(this.lineStart, capacity);
-    this.lineLength = grow(this.lineLength, capacity);
-    this.pairStart = grow(this.pairStart, capacity);
-    this.pairCount = grow(this.pairCount, capacity);
-    this.sameKeyChain = grow(this.sameKeyChain, capacity);
+    this.recordStart = grownInts(this.recordStart, capacity + 1);
+    this.lineStart = grownInts(this.lineStart, capacity);
+    this.lineLength = grownInts(this.lineLength, capacity);
+    this.pairStart = grownInts(this.pairStart, capacity);
+    this.pairCount = grownInts(this.pairCount, capacity);
+    this.sameKeyChain = grownInts(this.sameKeyChain, capacity);
   }
-}
-
-function grow(array: Int32Array, needed: number): Int32Array<ArrayBuffer> {
-  let capacity = Math.max(array.length * 2, INITIAL_ENTRIES);
-  while (capacity < needed) capacity *= 2;
-  const next = new Int32Array(capacity);
-  next.set(array);
-  return next;
 }
 
 function sameBytes(bytes: Uint8Array, a: number, b: number, length: number): boolean {

@@ -9,6 +9,7 @@
  * this interns in ~0.6 of the time a `Map<string, number>` took plus the separate encoding pass.
  */
 import { ByteWriter, uvarintLength, writeUvarint } from '../binary/byte-writer.js';
+import { grownBytes, grownInts } from '../binary/grow.js';
 import type { Codec } from '../compression/codec.js';
 
 const utf8 = /*#__PURE__*/ new TextEncoder();
@@ -53,7 +54,7 @@ export class Symbolizer {
     if ((id + 1) * 2 > this.slots.length) this.reslot(this.slots.length * 2);
     this.slots[this.freeSlot(hash)] = id;
     this.symbols.push(symbol);
-    if (id === this.hashes.length) this.hashes = grown(this.hashes);
+    if (id === this.hashes.length) this.hashes = grownInts(this.hashes, id + 1);
     this.hashes[id] = hash;
 
     // The staged bytes are the symbol's when it is ASCII (one byte per code unit, behind a prefix of that length).
@@ -148,17 +149,6 @@ export class Symbolizer {
   }
 
   private ensureTableCapacity(needed: number): void {
-    if (needed <= this.table.length) return;
-    let capacity = this.table.length * 2;
-    while (capacity < needed) capacity *= 2;
-    const next = new Uint8Array(capacity);
-    next.set(this.table.subarray(0, this.tableLength));
-    this.table = next;
+    if (needed > this.table.length) this.table = grownBytes(this.table, this.tableLength, needed);
   }
-}
-
-function grown(array: Int32Array): Int32Array<ArrayBuffer> {
-  const next = new Int32Array(array.length * 2);
-  next.set(array);
-  return next;
 }

@@ -5,6 +5,7 @@
  * writer keeps every entry exactly and still writes a chunk Loki reads correctly.
  */
 import { ByteWriter } from '../binary/byte-writer.js';
+import { grownBytes } from '../binary/grow.js';
 import { crc32c } from '../checksum/crc32c.js';
 import { CodecId, type Codec, type CodecName } from '../compression/codec.js';
 import { defaultCodecRegistry } from '../compression/defaults.js';
@@ -323,7 +324,7 @@ export class ChunkWriter {
       if (ids[2 * i]! < 0) ids[2 * i] = this.symbolizer.add(pairs[i]![0]);
       ids[2 * i + 1] = this.symbolizer.add(pairs[i]![1]);
       const nameId = ids[2 * i]!;
-      if (nameId >= this.checkedNames.length) this.checkedNames = grownFlags(this.checkedNames, nameId + 1);
+      if (nameId >= this.checkedNames.length) this.checkedNames = grownBytes(this.checkedNames, this.checkedNames.length, nameId + 1);
       this.checkedNames[nameId] = 1;
     }
   }
@@ -349,12 +350,6 @@ function checkName(name: string): void {
   } catch (error) {
     throw new LokiChunkError('INVALID_ARGUMENT', `${(error as Error).message}: Loki could not read this entry back`, { cause: error });
   }
-}
-
-function grownFlags(flags: Uint8Array, needed: number): Uint8Array<ArrayBuffer> {
-  const next = new Uint8Array(Math.max(needed, flags.length * 2));
-  next.set(flags);
-  return next;
 }
 
 function checkFormat(format: unknown): ChunkFormat {

@@ -2,6 +2,7 @@
  * The Snappy block format: a bounds-checked decoder, and the compressor of golang/snappy (the library Loki
  * uses) so that our blocks are byte-identical to Loki's.
  */
+import { writeUvarint } from '../../binary/byte-writer.js';
 import { LokiChunkError } from '../../errors.js';
 import { copyBytes, viewOf } from '../lz-copy.js';
 
@@ -382,12 +383,7 @@ export function compressSnappyBlock(
   to: number,
   sourceView: DataView = viewOf(source),
 ): number {
-  let length = end - start;
-  while (length >= 0x80) {
-    out[to++] = (length & 0x7f) | 0x80;
-    length >>>= 7;
-  }
-  out[to++] = length;
+  to = writeUvarint(out, to, end - start);
   if (end - start === 0) return to;
   if (end - start < MIN_NON_LITERAL_BLOCK_SIZE) return emitLiteral(out, to, source, start, end);
   return encodeElements(source, sourceView, start, end, out, to);
