@@ -196,9 +196,9 @@ export type SequenceExecutor = (source: Uint8Array, view: DataView, streamEnd: n
 /**
  * The {@link SequenceExecutor} of one decoder's `state` and `literals`, writing into `outputTarget`, as a closure over
  * their arrays. Made once per decoder (so once in all), its function literal has a single closure, and V8 then
- * treats the captured tables and literal buffer as constants: no map check, length or base load per lookup, even
- * after each write to the output (a DataView write makes V8 forget what it knew of every other array). The same
- * goes for the output buffer and view while `outputTarget` never has them reassigned.
+ * treats the captured tables and literal buffer, read into locals, as constants: no map check, length or base load
+ * per lookup, even after each write to the output (a DataView write makes V8 forget what it knew of every other
+ * array). The same goes for the output buffer and view while `outputTarget` never has them reassigned.
  */
 export function createSequenceExecutor(
   state: SequenceState,
@@ -206,18 +206,28 @@ export function createSequenceExecutor(
   outputTarget: OutputTarget,
 ): SequenceExecutor {
   const [llTable, ofTable, mlTable] = state.tables;
-  const llValue = llTable.value;
-  const llPacked = llTable.packed;
-  const ofValue = ofTable.value;
-  const ofPacked = ofTable.packed;
-  const mlValue = mlTable.value;
-  const mlPacked = mlTable.packed;
-  const litSource = literals.buffer;
-  const litView = literals.view;
-  const litLimit = litSource.length;
+  const llValues = llTable.value;
+  const llEntries = llTable.packed;
+  const ofValues = ofTable.value;
+  const ofEntries = ofTable.packed;
+  const mlValues = mlTable.value;
+  const mlEntries = mlTable.packed;
+  const literalBuffer = literals.buffer;
+  const literalView = literals.view;
   // A const, not the parameter: V8 folds only immutable context slots.
   const target = outputTarget;
   return (source, view, streamEnd, output) => {
+    // The closure's constants in locals, read once: read in the loop, the tables and the literal view kept a map
+    // check and a length load at every access (V8 did not see them as constants there).
+    const llValue = llValues;
+    const llPacked = llEntries;
+    const ofValue = ofValues;
+    const ofPacked = ofEntries;
+    const mlValue = mlValues;
+    const mlPacked = mlEntries;
+    const litSource = literalBuffer;
+    const litView = literalView;
+    const litLimit = litSource.length;
     // The buffer is read once per block, never grown within one (the decoder makes room for a block first).
     const buffer = target.buffer;
     const outView = target.view;
