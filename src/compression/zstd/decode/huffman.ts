@@ -145,8 +145,10 @@ export type HuffmanDecoder = (
  */
 export function createHuffmanDecoder(table: HuffmanTable, output: Uint8Array): HuffmanDecoder {
   const entries = table.entries;
-  const streamStarts = new Int32Array(5);
-  const streamPositions = new Int32Array(4);
+  // Larger than they need to be: a typed array of 64 bytes or less lives on the V8 heap, where the compiled loop
+  // reloads its length and base at every access; a larger one is off-heap, and a constant there.
+  const streamStarts = new Int32Array(32);
+  const streamPositions = new Int32Array(32);
 
   /**
    * Decodes one backward Huffman stream `source[start, end)` into `output[outStart, outEnd)`, continuing from
