@@ -121,8 +121,10 @@ function buildHuffmanTable(weightCount: number, table: HuffmanTable, offset: num
     const length = 1 << (weight - 1);
     const entry = symbol | ((maxBits + 1 - weight) << 8);
     const first = rankStart[weight]!;
-    entries.fill(entry, first, first + length);
-    rankStart[weight] = first + length;
+    const last = first + length;
+    // A loop, not `fill`: most ranges are a few entries, and `fill` is a call into the runtime each time.
+    for (let i = first; i < last; i++) entries[i] = entry;
+    rankStart[weight] = last;
   }
   table.maxBits = maxBits;
 }
