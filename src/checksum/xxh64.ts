@@ -70,9 +70,11 @@ function mergeRound(hashHi: number, hashLo: number, accHi: number, accLo: number
 
 /**
  * The four stripe accumulators as (high, low) pairs: index 2k is the high half of accumulator k. Kept in a
- * typed array so the hot loop updates them in place without allocating.
+ * typed array so the hot loop updates them in place without allocating. 32 entries, of which 8 are used: V8
+ * keeps typed arrays of more than 64 bytes off its heap, at an address the stripe loop's stores can use as a
+ * constant.
  */
-const lanes = /*#__PURE__*/ new Uint32Array(8);
+const lanes = /*#__PURE__*/ new Uint32Array(32);
 
 /**
  * High 32 bits of `value * constant` (both unsigned 32-bit) given its exact low 32 bits `low` (signed or not), as
@@ -93,10 +95,13 @@ const multiplyHigh = (value: number, constant: number, low: number): number =>
 const carryOut = (a: number, b: number, sum: number): number => ((a & b) | ((a | b) & ~sum)) >>> 31;
 
 /**
- * Runs the stripe rounds over `words` (a multiple of 8 little-endian 32-bit words): for each of the four
+ * Runs the stripe rounds over `words[from, to)` (a multiple of 8 little-endian 32-bit words): for each of the four
  * accumulators in `lanes`, acc = rotl(acc + lane * PRIME2, 31) * PRIME1. The accumulators live in locals for
  * the whole loop and the four lanes are written out, with no calls: V8 then keeps every value in a register
- * as a 32-bit integer (through `lanes` and a lane loop it was about 1.6 times slower).
+ * as a 32-bit integer (through `lanes` and a lane loop it was about 1.6 times slower). They are stored back at
+ * the end of every round, not after the loop: the loop is first compiled while it runs, before any code after
+ * it has type feedback, and that code then deoptimized the compiled loop on every call (about 1,000 times in
+ * some benchmark processes).
  */
 const hashStripes = /*#__PURE__*/ stripeHasher();
 
@@ -105,8 +110,9 @@ const hashStripes = /*#__PURE__*/ stripeHasher();
  * closure sees (here the helpers it calls) as constants: no check per inlined call that a binding still holds
  * the same function (about 5% faster).
  */
-function stripeHasher(): (words: Int32Array) => void {
-  return (words) => {
+function stripeHasher(): (words: Int32Array, from: number, to: number) => void {
+  const state = lanes;
+  return (words, from, to) => {
     // PRIME1 and PRIME2 again, as local literals: bundlers turn module constants into variables, which V8 can
     // then neither fold into the multiplications nor keep out of the loop (about 40% slower).
     const prime1Hi = 0x9e3779b1 | 0;
@@ -115,16 +121,15 @@ function stripeHasher(): (words: Int32Array) => void {
     const prime2Lo = 0x27d4eb4f | 0;
     const prime1LoUnsigned = 0x85ebca87;
     const prime2LoUnsigned = 0x27d4eb4f;
-    let hi1 = lanes[0]! | 0;
-    let lo1 = lanes[1]! | 0;
-    let hi2 = lanes[2]! | 0;
-    let lo2 = lanes[3]! | 0;
-    let hi3 = lanes[4]! | 0;
-    let lo3 = lanes[5]! | 0;
-    let hi4 = lanes[6]! | 0;
-    let lo4 = lanes[7]! | 0;
-    const count = words.length;
-    for (let at = 0; at < count; at += 8) {
+    let hi1 = state[0]! | 0;
+    let lo1 = state[1]! | 0;
+    let hi2 = state[2]! | 0;
+    let lo2 = state[3]! | 0;
+    let hi3 = state[4]! | 0;
+    let lo3 = state[5]! | 0;
+    let hi4 = state[6]! | 0;
+    let lo4 = state[7]! | 0;
+    for (let at = from; at < to; at += 8) {
       // Each lane: lane * PRIME2 + acc in int32 arithmetic (wrapping is what we want), rotl 31, then * PRIME1.
       let laneLo = words[at]!;
       let productLo = Math.imul(laneLo, prime2Lo);
@@ -169,19 +174,26 @@ function stripeHasher(): (words: Int32Array) => void {
       rotatedHi = (sumHi << 31) | (sumLo >>> 1);
       lo4 = Math.imul(rotatedLo, prime1Lo);
       hi4 = (multiplyHigh(rotatedLo >>> 0, prime1LoUnsigned, lo4) + Math.imul(rotatedHi, prime1Lo) + Math.imul(rotatedLo, prime1Hi)) | 0;
+      state[0] = hi1;
+      state[1] = lo1;
+      state[2] = hi2;
+      state[3] = lo2;
+      state[4] = hi3;
+      state[5] = lo3;
+      state[6] = hi4;
+      state[7] = lo4;
     }
-    lanes[0] = hi1;
-    lanes[1] = lo1;
-    lanes[2] = hi2;
-    lanes[3] = lo2;
-    lanes[4] = hi3;
-    lanes[5] = lo3;
-    lanes[6] = hi4;
-    lanes[7] = lo4;
   };
 }
 
 const LITTLE_ENDIAN = /*#__PURE__*/ new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
+/**
+ * Words hashed per call of {@link hashStripes} (a multiple of 8). Short calls get the stripe loop compiled as a
+ * whole function, with its accumulators known to be int32: when one long call had it compiled while running
+ * instead (on-stack replacement), the accumulators entered the loop as untyped numbers and every later call ran
+ * that slower code: 0.7 GB/s instead of 1.1 in some processes, depending on compiler timing.
+ */
+const STRIPE_CALL_WORDS = 1024;
 /** Bytes hashed per pass through the aligned copy (a multiple of 32). */
 const SCRATCH_BYTES = 1 << 16;
 let scratchWords: Int32Array | undefined;
@@ -192,7 +204,10 @@ let scratchWords: Int32Array | undefined;
  */
 function hashStripeBytes(data: Uint8Array, start: number, length: number): void {
   if (LITTLE_ENDIAN && ((data.byteOffset + start) & 3) === 0) {
-    hashStripes(new Int32Array(data.buffer, data.byteOffset + start, length >>> 2));
+    const words = new Int32Array(data.buffer, data.byteOffset + start, length >>> 2);
+    for (let from = 0; from < words.length; from += STRIPE_CALL_WORDS) {
+      hashStripes(words, from, Math.min(words.length, from + STRIPE_CALL_WORDS));
+    }
     return;
   }
   const words = (scratchWords ??= new Int32Array(SCRATCH_BYTES >>> 2));
@@ -204,7 +219,9 @@ function hashStripeBytes(data: Uint8Array, start: number, length: number): void 
     } else {
       for (let i = 0; i < size; i += 4) words[i >>> 2] = readU32(data, start + done + i);
     }
-    hashStripes(words.subarray(0, size >>> 2));
+    for (let from = 0; from < size >>> 2; from += STRIPE_CALL_WORDS) {
+      hashStripes(words, from, Math.min(size >>> 2, from + STRIPE_CALL_WORDS));
+    }
   }
 }
 

@@ -97,6 +97,10 @@ describe('xxh64', () => {
       expect(xxh64Low32(data, shift, shift + 150_000)).toBe(Number(xxh64(copy) & 0xffffffffn));
     }
     expect(xxh64(data.subarray(1, 1001))).toBe(referenceXxh64(data.subarray(1, 1001)));
+    // Longer than one call of the stripe loop (4 KiB), aligned and not.
+    for (const [start, end] of [[0, 12_345], [3, 9_000], [0, 4096], [8, 8200]] as const) {
+      expect(xxh64(data.subarray(start, end))).toBe(referenceXxh64(data.subarray(start, end)));
+    }
   });
 
   it('reduces seeds modulo 2^64', () => {
