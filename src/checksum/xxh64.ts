@@ -70,11 +70,9 @@ function mergeRound(hashHi: number, hashLo: number, accHi: number, accLo: number
 
 /**
  * The four stripe accumulators as (high, low) pairs: index 2k is the high half of accumulator k. Kept in a
- * typed array so the hot loop updates them in place without allocating. 32 entries, of which 8 are used: V8
- * keeps typed arrays of more than 64 bytes off its heap, at an address the stripe loop's stores can use as a
- * constant.
+ * typed array so the hot loop updates them in place without allocating.
  */
-const lanes = /*#__PURE__*/ new Uint32Array(32);
+const lanes = /*#__PURE__*/ new Uint32Array(8);
 
 /**
  * High 32 bits of `value * constant` (both unsigned 32-bit) given its exact low 32 bits `low` (signed or not), as
@@ -98,10 +96,8 @@ const carryOut = (a: number, b: number, sum: number): number => ((a & b) | ((a |
  * Runs the stripe rounds over `words[from, to)` (a multiple of 8 little-endian 32-bit words): for each of the four
  * accumulators in `lanes`, acc = rotl(acc + lane * PRIME2, 31) * PRIME1. The accumulators live in locals for
  * the whole loop and the four lanes are written out, with no calls: V8 then keeps every value in a register
- * as a 32-bit integer (through `lanes` and a lane loop it was about 1.6 times slower). They are stored back at
- * the end of every round, not after the loop: the loop is first compiled while it runs, before any code after
- * it has type feedback, and that code then deoptimized the compiled loop on every call (about 1,000 times in
- * some benchmark processes).
+ * as a 32-bit integer (through `lanes` and a lane loop it was about 1.6 times slower). Called on at most
+ * {@link STRIPE_CALL_WORDS} words at a time: see there.
  */
 const hashStripes = /*#__PURE__*/ stripeHasher();
 
@@ -174,24 +170,25 @@ function stripeHasher(): (words: Int32Array, from: number, to: number) => void {
       rotatedHi = (sumHi << 31) | (sumLo >>> 1);
       lo4 = Math.imul(rotatedLo, prime1Lo);
       hi4 = (multiplyHigh(rotatedLo >>> 0, prime1LoUnsigned, lo4) + Math.imul(rotatedHi, prime1Lo) + Math.imul(rotatedLo, prime1Hi)) | 0;
-      state[0] = hi1;
-      state[1] = lo1;
-      state[2] = hi2;
-      state[3] = lo2;
-      state[4] = hi3;
-      state[5] = lo3;
-      state[6] = hi4;
-      state[7] = lo4;
     }
+    state[0] = hi1;
+    state[1] = lo1;
+    state[2] = hi2;
+    state[3] = lo2;
+    state[4] = hi3;
+    state[5] = lo3;
+    state[6] = hi4;
+    state[7] = lo4;
   };
 }
 
 const LITTLE_ENDIAN = /*#__PURE__*/ new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
 /**
  * Words hashed per call of {@link hashStripes} (a multiple of 8). Short calls get the stripe loop compiled as a
- * whole function, with its accumulators known to be int32: when one long call had it compiled while running
- * instead (on-stack replacement), the accumulators entered the loop as untyped numbers and every later call ran
- * that slower code: 0.7 GB/s instead of 1.1 in some processes, depending on compiler timing.
+ * whole function, with its accumulators known to be int32. When one long call had it compiled while running
+ * instead (on-stack replacement), the accumulators entered the loop as untyped numbers, the stores after the
+ * loop had no type feedback yet (deoptimizing it on every call, ~1,000 times in some processes), and later calls
+ * ran that slower code: 0.7 GB/s instead of 1.1 in some processes, depending on compiler timing.
  */
 const STRIPE_CALL_WORDS = 1024;
 /** Bytes hashed per pass through the aligned copy (a multiple of 32). */
