@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- [regex] [--json | --markdown] [--from report.json] [--list] [--profile] [--runs N] [--warmup-ms N] [--min-run-ms N] [--quick]`
+ * `npm run bench -- [regex] [--json | --markdown] [--from report.json] [--list] [--profile] [--runs N] [--warmup-ms N] [--min-run-ms N] [--quick] [--processes N] [--in-process]`
  *
  * Runs the named cases whose name matches `regex` (all by default) and prints a table, or with `--json` the
  * results as JSON on stdout (progress goes to stderr), so runs can be compared between commits, or with
@@ -9,7 +9,10 @@
  *
  * Each group of cases (one codec's cases, the micro cases, ...) runs in a process of its own, so the JIT and
  * heap state one group leaves behind cannot move another's figures (it did by up to 30% in one process);
- * `--in-process` runs everything in this process instead.
+ * `--in-process` runs everything in this process instead. `--processes N` runs each group in N processes, in
+ * rounds over the groups, and keeps each case's median process: how fast V8 compiles a hot loop (where its code
+ * lands, when it is compiled) differs from one process to the next, which moved some whole-chunk figures by
+ * 10-20% between processes while the runs within one agreed.
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -19,7 +22,7 @@ import { DEFAULT_TIMING, measure, type BenchCase, type CaseResult, type MeasureH
 import { profilingHooks } from './profiler.js';
 import { describeEnvironment, formatMarkdown, formatTable, referenceNote, type BenchReport, type CaseFailure } from './report.js';
 
-const USAGE = `usage: npm run bench -- [regex] [--json | --markdown] [--from report.json] [--list] [--profile] [--runs N] [--warmup-ms N] [--min-run-ms N] [--quick] [--in-process]`;
+const USAGE = `usage: npm run bench -- [regex] [--json | --markdown] [--from report.json] [--list] [--profile] [--runs N] [--warmup-ms N] [--min-run-ms N] [--quick] [--processes N] [--in-process]`;
 
 /**
  * The process a case runs in: the `codec/<codec>/...` cases share one, the `chunk/.../<codec>` cases one (each set shares its
@@ -46,6 +49,25 @@ function runIsolated(names: string[], timing: TimingOptions, profile: boolean): 
   const json = child.stdout.slice(child.stdout.indexOf('{'));
   if (json === '') throw new Error(`the benchmark process for ${names[0]} ... printed no report (exit ${child.status})`);
   return JSON.parse(json) as BenchReport;
+}
+
+/**
+ * Each case's result from the process with its median time per call (for an even count, the slower of the two
+ * middle ones), noting every process's MB/s in its facts.
+ */
+function medianProcess(reports: BenchReport[]): CaseResult[] {
+  if (reports.length === 1) return reports[0]!.results;
+  const byName = new Map<string, CaseResult[]>();
+  for (const report of reports) {
+    for (const result of report.results) byName.set(result.name, [...(byName.get(result.name) ?? []), result]);
+  }
+  return [...byName.values()].map((results) => {
+    const sorted = [...results].sort((a, b) => a.nsPerCall - b.nsPerCall);
+    const median = sorted[Math.floor(sorted.length / 2)]!;
+    if (median.mbps === undefined) return median;
+    const speeds = results.map((result) => result.mbps?.toFixed(0) ?? '?').join('/');
+    return { ...median, facts: { ...median.facts, processMBps: speeds } };
+  });
 }
 
 function positiveInteger(text: string | undefined, fallback: number, what: string): number {
@@ -89,6 +111,7 @@ function main(): number {
       'warmup-ms': { type: 'string' },
       'min-run-ms': { type: 'string' },
       'in-process': { type: 'boolean', default: false },
+      processes: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -127,14 +150,27 @@ function main(): number {
     const group = values['in-process'] ? '' : isolationGroup(benchCase.name);
     groups.set(group, [...(groups.get(group) ?? []), benchCase.name]);
   }
-  if (groups.size > 1) {
-    for (const names of groups.values()) {
-      try {
-        const report = runIsolated(names, timing, values.profile);
-        results.push(...report.results);
-        failures.push(...report.failures);
-      } catch (error) {
-        failures.push({ name: names.join(', '), error: error instanceof Error ? error.message : String(error) });
+  const processes = values['in-process'] ? 1 : positiveInteger(values.processes, 1, '--processes');
+  if (groups.size > 1 || processes > 1) {
+    // Rounds over the groups, so a slow spell of the machine does not land on every process of one group.
+    const reports = new Map<string[], BenchReport[]>([...groups.values()].map((names) => [names, []]));
+    for (let round = 0; round < processes; round++) {
+      for (const [names, done] of reports) {
+        try {
+          done.push(runIsolated(names, timing, values.profile));
+        } catch (error) {
+          failures.push({ name: names.join(', '), error: error instanceof Error ? error.message : String(error) });
+        }
+      }
+    }
+    for (const done of reports.values()) {
+      if (done.length === 0) continue;
+      results.push(...medianProcess(done));
+      // A case that failed in one process failed: report each failure once.
+      const seen = new Set(failures.map((failure) => failure.name));
+      for (const failure of done.flatMap((report) => report.failures)) {
+        if (!seen.has(failure.name)) failures.push(failure);
+        seen.add(failure.name);
       }
     }
   } else {
