@@ -43,7 +43,7 @@ class ChunkSequence {
   private rejected = 0;
   private readonly dropOutOfOrder: boolean;
 
-  constructor(options: EncodeChunksOptions) {
+  constructor(private readonly options: EncodeChunksOptions) {
     const outOfOrder = options.outOfOrder ?? 'error';
     if (outOfOrder !== 'error' && outOfOrder !== 'drop') {
       throw new LokiChunkError('INVALID_ARGUMENT', `outOfOrder must be 'error' or 'drop', got ${String(outOfOrder)}`);
@@ -86,7 +86,7 @@ class ChunkSequence {
       duplicates: this.duplicates,
       rejected: this.rejected,
     };
-    this.writer = writer.successor();
+    this.writer = new ChunkWriter(this.options);
     this.duplicates = 0;
     this.rejected = 0;
     return chunk;

@@ -74,14 +74,6 @@ export class Symbolizer {
     return id;
   }
 
-  /** Empties the table, keeping its buffers. */
-  reset(): void {
-    this.symbols.length = 0;
-    this.uncompressedSize = 0;
-    this.tableLength = 0;
-    this.slots.fill(-1);
-  }
-
   /**
    * The structured-metadata section without its CRC: the symbol count, then the table compressed with `codec`
    * (`null`: uncompressed, as a WAL checkpoint stores it).

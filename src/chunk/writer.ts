@@ -71,16 +71,15 @@ export class ChunkWriter {
   /** Target compressed size (0: ten blocks per chunk). */
   readonly targetSize: number;
 
-  private readonly options: ChunkWriterOptions;
   private readonly codec: Codec;
   private readonly codecs: CodecRegistry;
-  private head: HeadBlock;
+  private readonly head: HeadBlock;
   private symbolizer = new Symbolizer();
   private blocks: CutBlock[] = [];
   /** Sum of the cut blocks' compressed lengths (Loki's `cutBlockSize`). */
   private cutBlockSize = 0;
   /** Where an unordered head's entries are written sorted when cut. */
-  private sortedPayload = new ByteWriter(64 * 1024);
+  private readonly sortedPayload = new ByteWriter(64 * 1024);
   private symbolIds = new Int32Array(32);
   /** By symbol id: 1 when the symbol was checked as a structured-metadata name Loki can read. */
   private checkedNames = new Uint8Array(64);
@@ -91,7 +90,6 @@ export class ChunkWriter {
    *   `UNSUPPORTED` for a codec that cannot compress.
    */
   constructor(options: ChunkWriterOptions = {}) {
-    this.options = options;
     this.format = checkFormat(options.format ?? DEFAULT_CHUNK_FORMAT);
     this.blockSize = checkSize(options.blockSize ?? DEFAULT_BLOCK_SIZE, 'blockSize', 1);
     this.targetSize = checkSize(options.targetSize ?? DEFAULT_TARGET_SIZE, 'targetSize', 0);
@@ -104,23 +102,6 @@ export class ChunkWriter {
     this.codec.compress(new Uint8Array(0));
     this.encoding = Object.freeze({ id: this.codec.id, name: this.codec.name });
     this.head = new HeadBlock(this.format);
-  }
-
-  /**
-   * @internal A new, empty writer with the same options, which takes over this finished writer's buffers (the
-   * head block's, the symbol table's, the sort buffer) instead of growing its own: for {@link encodeChunks},
-   * which writes chunk after chunk. Afterwards only `finish()` (the same bytes again) is meaningful here.
-   */
-  successor(): ChunkWriter {
-    if (!this.finished) throw new LokiChunkError('INVALID_ARGUMENT', 'successor() needs a finished ChunkWriter');
-    const next = new ChunkWriter(this.options);
-    next.head = this.head;
-    next.head.reset();
-    next.symbolizer = this.symbolizer;
-    next.symbolizer.reset();
-    next.sortedPayload = this.sortedPayload;
-    this.head = new HeadBlock(this.format);
-    return next;
   }
 
   /**

@@ -39,7 +39,7 @@ describe('encodeChunks', () => {
     }
   });
 
-  it('writes every later chunk exactly as a fresh writer would (each reuses the previous one\'s buffers)', () => {
+  it('writes every chunk exactly as a fresh writer fed the same entries would', () => {
     // Out of order, with duplicates, structured metadata and non-ASCII symbols, over several chunks and rebuilds.
     const input = Array.from({ length: 400 }, (_, i): EntryInput => ({
       timestamp: BigInt((i * 7919) % 97),
