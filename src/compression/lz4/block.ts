@@ -113,11 +113,6 @@ const PRIME_LOW = 0xbcdcbf9b;
 const PRIME_LOW_HIGH = PRIME_LOW >>> 16;
 const PRIME_LOW_LOW = PRIME_LOW & 0xffff;
 
-/** The 16-bit hash of the 6 bytes at `at` of `view`. */
-function hash6(view: DataView, at: number): number {
-  return hashOf(view.getInt32(at, true), view.getUint16(at + 4, true));
-}
-
 /** The 16-bit hash of 6 bytes: `low` holds the first 4 (little-endian), the low 16 bits of `high` the other 2. */
 function hashOf(low: number, high: number): number {
   high &= 0xffff;
@@ -151,7 +146,7 @@ function matchesAt(view: DataView, at: number, candidate: number): boolean {
 
 /** Bytes of the 255-run that extends a length field of `value` (the 4-bit nibble already holds 15). */
 function lengthExtensionSize(value: number): number {
-  // Most lengths need no extension or one byte: no division for those.
+  // Most lengths need no extension or one byte: no division for those (the compressor's loop has this inline).
   if (value < 15 + 255) return value >= 15 ? 1 : 0;
   return Math.floor((value - 15) / 255) + 1;
 }
@@ -237,8 +232,10 @@ export function compressLz4Block(source: Uint8Array, out: Uint8Array, outStart: 
     }
     const extraMatch = at - matchCounted;
 
-    const sequenceSize =
-      1 + lengthExtensionSize(literalLength) + literalLength + 2 + lengthExtensionSize(extraMatch);
+    // Lengths below 15 + 255 written out: the compressor is too large for V8 to inline the helper.
+    const literalExtension = literalLength < 15 ? 0 : literalLength < 15 + 255 ? 1 : lengthExtensionSize(literalLength);
+    const matchExtension = extraMatch < 15 ? 0 : extraMatch < 15 + 255 ? 1 : lengthExtensionSize(extraMatch);
+    const sequenceSize = 1 + literalExtension + literalLength + 2 + matchExtension;
     if (to + sequenceSize > outEnd) return 0;
     const tokenAt = to++;
     out[tokenAt] = (Math.min(literalLength, 15) << 4) | Math.min(extraMatch, 15);
@@ -251,7 +248,8 @@ export function compressLz4Block(source: Uint8Array, out: Uint8Array, outStart: 
     anchor = at;
 
     if (at >= scanEnd) break;
-    remember(table, hash6(view, at - 2), at - 2);
+    // The 6 bytes at `at - 2`, read here rather than through a helper, for the same reason.
+    remember(table, hashOf(view.getInt32(at - 2, true), view.getUint16(at + 2, true)), at - 2);
   }
 
   // Nothing matched: pierrec reports the block incompressible.
