@@ -201,10 +201,7 @@ let scratchWords: Int32Array | undefined;
  */
 function hashStripeBytes(data: Uint8Array, start: number, length: number): void {
   if (LITTLE_ENDIAN && ((data.byteOffset + start) & 3) === 0) {
-    const words = new Int32Array(data.buffer, data.byteOffset + start, length >>> 2);
-    for (let from = 0; from < words.length; from += STRIPE_CALL_WORDS) {
-      hashStripes(words, from, Math.min(words.length, from + STRIPE_CALL_WORDS));
-    }
+    hashWords(new Int32Array(data.buffer, data.byteOffset + start, length >>> 2), length >>> 2);
     return;
   }
   const words = (scratchWords ??= new Int32Array(SCRATCH_BYTES >>> 2));
@@ -216,9 +213,14 @@ function hashStripeBytes(data: Uint8Array, start: number, length: number): void 
     } else {
       for (let i = 0; i < size; i += 4) words[i >>> 2] = readU32(data, start + done + i);
     }
-    for (let from = 0; from < size >>> 2; from += STRIPE_CALL_WORDS) {
-      hashStripes(words, from, Math.min(size >>> 2, from + STRIPE_CALL_WORDS));
-    }
+    hashWords(words, size >>> 2);
+  }
+}
+
+/** Runs the stripe rounds over `words[0, count)`, {@link STRIPE_CALL_WORDS} words per call. */
+function hashWords(words: Int32Array, count: number): void {
+  for (let from = 0; from < count; from += STRIPE_CALL_WORDS) {
+    hashStripes(words, from, Math.min(count, from + STRIPE_CALL_WORDS));
   }
 }
 
