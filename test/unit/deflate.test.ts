@@ -75,6 +75,39 @@ describe('deflateRaw', () => {
   });
 });
 
+/** A v4 symbol table of `count` random request IDs: `uvarint 36 | "xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx"` each. */
+function requestIdTable(count: number): Uint8Array {
+  const random = randomBytes(count * 31, 11);
+  const hex = '0123456789abcdef';
+  let text = '';
+  for (let id = 0; id < count; id++) {
+    let uuid = '';
+    for (let k = 0; k < 31; k++) uuid += hex[random[id * 31 + k]! & 15];
+    text += `$${uuid.slice(0, 8)}-${uuid.slice(8, 12)}-4${uuid.slice(12, 15)}-8${uuid.slice(15, 18)}-${uuid.slice(18, 30)}`;
+  }
+  return new TextEncoder().encode(text);
+}
+
+describe('deflateRaw on text that does not repeat', () => {
+  it('compresses a table of random request IDs as well as zlib level 6 does, though it skips searches there', () => {
+    const table = requestIdTable(20_000);
+    const ours = roundTrip(table, 'request IDs');
+    expect(ours.length).toBeLessThanOrEqual(deflateRawSync(table, { level: 6 }).length * 1.01);
+  });
+
+  it('finds the matches after a long run without any', () => {
+    const ids = requestIdTable(600); // 22 KiB: the first copy of the text stays in the 32 KiB window
+    const text = logText(8_000, 5);
+    const data = new Uint8Array(ids.length + 2 * text.length);
+    data.set(text, 0);
+    data.set(ids, text.length);
+    data.set(text, text.length + ids.length);
+    const stream = roundTrip(data, 'log text, IDs, the same log text');
+    // The repeated log text costs a few dozen long matches, not its own size again.
+    expect(stream.length).toBeLessThan(deflateRaw(data.subarray(0, text.length + ids.length)).length + 500);
+  });
+});
+
 describe('gzip and flate compression of the golden chunks', () => {
   const codecs = createCodecRegistry();
   const streams = goldenStreams().filter((stream) => stream.codecId === CodecId.gzip || stream.codecId === CodecId.flate);

@@ -29,6 +29,14 @@ const NICE_LENGTH = 32;
  * Hashing all of them made the output 6% smaller but cost a quarter of the speed.
  */
 const MAX_INSERT = 6;
+/**
+ * After this many positions without a match, every other position is taken as a literal without a search. Text
+ * that does not repeat is where this happens: the v4 symbol table, a new request ID per entry, compressed ~25%
+ * faster, at +0.1% on the chunks' size (the chunk blocks are barely touched). Matches shorter than
+ * {@link SKIP_RESET_LENGTH} do not end the run: IDs match each other by chance for 5-6 bytes.
+ */
+const SKIP_AFTER = 64;
+const SKIP_RESET_LENGTH = 7;
 /** Symbols per block: each block pays for its code description, and adapts its codes to its own text. */
 const BLOCK_SYMBOLS = 1 << 15;
 /** Bytes of a stored block (LEN is 16 bits). */
@@ -81,6 +89,10 @@ const lengthBits = /*#__PURE__*/ new Int32Array(256);
 const lengthBitCounts = /*#__PURE__*/ new Uint8Array(256);
 /** Per literal: its code | its length << 16 (one load per literal). */
 const literalBits = /*#__PURE__*/ new Int32Array(256);
+/** Per distance code: its code bits less its base distance shifted past them, the shift, and the bit count. */
+const distanceBits = /*#__PURE__*/ new Int32Array(32);
+const distanceShifts = /*#__PURE__*/ new Int32Array(32);
+const distanceBitCounts = /*#__PURE__*/ new Int32Array(32);
 /** Code lengths, run-length encoded: code-length symbol | extra bits << 5. */
 const codeLengthRuns = /*#__PURE__*/ new Int32Array(LITLEN_SYMBOLS + DISTANCE_SYMBOLS);
 const allLengths = /*#__PURE__*/ new Uint8Array(LITLEN_SYMBOLS + DISTANCE_SYMBOLS);
@@ -115,6 +127,14 @@ class BitWriter {
     out[pos + 2] = word >>> 16;
     out[pos + 3] = word >>> 24;
     this.pos = pos + 4;
+  }
+
+  /** Writes out the pending whole bytes, leaving fewer than 8 bits pending (as {@link writeSymbols} keeps them). */
+  flushWords(): void {
+    for (; this.count >= 8; this.count -= 8) {
+      this.out[this.pos++] = this.buf;
+      this.buf >>>= 8;
+    }
   }
 
   /** Pads to a byte boundary with zero bits and writes out every pending bit. */
@@ -160,44 +180,51 @@ export function deflateRaw(data: Uint8Array): Uint8Array {
   const lengthCode = LENGTH_CODE;
   const distanceCode = DISTANCE_CODE;
   let i = 0;
+  /** Positions searched in vain since the last match of at least {@link SKIP_RESET_LENGTH} bytes. */
+  let misses = 0;
   while (i < hashEnd) {
     const current = view.getInt32(i, true);
     const hash = hashAt(view, i, current);
     let candidate = headOf[hash]!;
     headOf[hash] = i;
     previous[i & WINDOW_MASK] = candidate;
-    const low = i > WINDOW_SIZE ? i - WINDOW_SIZE : 0;
-    const maxLength = n - i < MAX_MATCH ? n - i : MAX_MATCH;
-    const enough = maxLength < NICE_LENGTH ? maxLength : NICE_LENGTH;
     let bestLength = 3;
     let bestDistance = 0;
-    for (let chain = MAX_CHAIN; candidate >= low; ) {
-      if (
-        data[candidate + bestLength] === data[i + bestLength] &&
-        view.getInt32(candidate, true) === current
-      ) {
-        let length = 4;
-        // 4 bytes per step; the first differing byte is the lowest set byte of the XOR (little-endian).
-        for (;;) {
-          if (length + 4 > maxLength) {
-            while (length < maxLength && data[candidate + length] === data[i + length]) length++;
-            break;
+    // The match limits are worked out only when there is a candidate: on text with few matches (the symbol
+    // table's IDs) most positions have none.
+    const low = i - WINDOW_SIZE;
+    if (candidate >= low && candidate >= 0) {
+      const maxLength = n - i < MAX_MATCH ? n - i : MAX_MATCH;
+      const enough = maxLength < NICE_LENGTH ? maxLength : NICE_LENGTH;
+      for (let chain = MAX_CHAIN; ; ) {
+        if (
+          data[candidate + bestLength] === data[i + bestLength] &&
+          view.getInt32(candidate, true) === current
+        ) {
+          let length = 4;
+          // 4 bytes per step; the first differing byte is the lowest set byte of the XOR (little-endian).
+          for (;;) {
+            if (length + 4 > maxLength) {
+              while (length < maxLength && data[candidate + length] === data[i + length]) length++;
+              break;
+            }
+            const diff = view.getInt32(candidate + length, true) ^ view.getInt32(i + length, true);
+            if (diff !== 0) {
+              length += (31 - Math.clz32(diff & -diff)) >>> 3;
+              break;
+            }
+            length += 4;
           }
-          const diff = view.getInt32(candidate + length, true) ^ view.getInt32(i + length, true);
-          if (diff !== 0) {
-            length += (31 - Math.clz32(diff & -diff)) >>> 3;
-            break;
+          if (length > bestLength) {
+            bestLength = length;
+            bestDistance = i - candidate;
+            if (length >= enough) break;
           }
-          length += 4;
         }
-        if (length > bestLength) {
-          bestLength = length;
-          bestDistance = i - candidate;
-          if (length >= enough) break;
-        }
+        if (--chain === 0) break;
+        candidate = previous[candidate & WINDOW_MASK]!;
+        if (candidate < low || candidate < 0) break;
       }
-      if (--chain === 0) break;
-      candidate = previous[candidate & WINDOW_MASK]!;
     }
     if (bestDistance !== 0) {
       out[symbolCount++] = (bestDistance << 8) | (bestLength - 3);
@@ -214,11 +241,19 @@ export function deflateRaw(data: Uint8Array): Uint8Array {
         }
       }
       i = matchEnd;
+      if (bestLength >= SKIP_RESET_LENGTH) misses = 0;
     } else {
       const literal = data[i]!;
       out[symbolCount++] = literal;
       litlenCounts[literal]!++;
       i++;
+      if (++misses > SKIP_AFTER && i < hashEnd && symbolCount < BLOCK_SYMBOLS) {
+        // Deep in text that does not repeat: the next byte goes out as a literal without a search from it.
+        const skipped = data[i]!;
+        out[symbolCount++] = skipped;
+        litlenCounts[skipped]!++;
+        i++;
+      }
     }
     if (symbolCount === BLOCK_SYMBOLS) {
       writeBlock(writer, data, blockStart, i, symbolCount, false);
@@ -351,7 +386,13 @@ function runLengthEncode(litlenCount: number, distanceCount: number): number {
   return runs;
 }
 
-/** Writes `symbols[0, count)` and the end of block with the codes in {@link litlenCodes} and {@link distanceCodes}. */
+/**
+ * Writes `symbols[0, count)` and the end of block with the codes in {@link litlenCodes} and {@link distanceCodes}.
+ *
+ * The bit buffer is flushed without a branch after every code: its 32-bit word is stored whole and the output
+ * position advanced by the complete bytes it held, leaving fewer than 8 bits pending. A flush only when 32 bits
+ * had gathered was a branch taken every few codes in no pattern the CPU could learn.
+ */
 function writeSymbols(writer: BitWriter, count: number, litlenLengthsOf: Uint8Array, distanceLengthsOf: Uint8Array): void {
   for (let k = 0; k < 256; k++) {
     const code = LENGTH_CODE[k]!;
@@ -360,53 +401,66 @@ function writeSymbols(writer: BitWriter, count: number, litlenLengthsOf: Uint8Ar
     lengthBitCounts[k] = length + LENGTH_EXTRA[code]!;
   }
   for (let k = 0; k < 256; k++) literalBits[k] = litlenCodes[k]! | (litlenLengthsOf[k]! << 16);
-  // The bit writer's state in locals: this loop writes every code of the block.
-  const out = writer.out;
+  for (let code = 0; code < DISTANCE_SYMBOLS; code++) {
+    // The code's bits minus its base's extra bits: adding `distance << length` gives the code and extra bits.
+    distanceBits[code] = distanceCodes[code]! - (DISTANCE_BASE[code]! << distanceLengthsOf[code]!);
+    distanceShifts[code] = distanceLengthsOf[code]!;
+    distanceBitCounts[code] = distanceLengthsOf[code]! + DISTANCE_EXTRA[code]!;
+  }
+  writer.flushWords();
+  // The module's tables and the bit writer's state in locals: this loop writes every code of the block.
+  const view = new DataView(writer.out.buffer, writer.out.byteOffset, writer.out.byteLength);
+  const input = symbols;
+  const literals = literalBits;
+  const lengths = lengthBits;
+  const lengthCounts = lengthBitCounts;
+  const distanceCodeOf = DISTANCE_CODE;
+  const distanceValues = distanceBits;
+  const distanceShift = distanceShifts;
+  const distanceCounts = distanceBitCounts;
   let pos = writer.pos;
   let buf = writer.buf;
   let bitCount = writer.count;
   for (let k = 0; k < count; k++) {
-    const symbol = symbols[k]!;
-    let value: number;
-    let n: number;
+    const symbol = input[k]!;
     if (symbol < 256) {
-      const entry = literalBits[symbol]!;
-      value = entry & 0xffff;
-      n = entry >>> 16;
+      // At most 15 bits onto at most 7.
+      const entry = literals[symbol]!;
+      buf |= (entry & 0xffff) << bitCount;
+      bitCount += entry >>> 16;
     } else {
+      // The length's code and extra bits (at most 20) onto at most 7 pending, flushed...
       const lengthIndex = symbol & 255;
-      value = lengthBits[lengthIndex]!;
-      n = lengthBitCounts[lengthIndex]!;
-      // The length code goes out here and the distance below, each with the same flush written out: a helper
-      // could not update `buf`, `bitCount` and `pos`, which this loop keeps in registers.
-      buf |= value << bitCount;
-      bitCount += n;
-      if (bitCount >= 32) {
-        out[pos] = buf;
-        out[pos + 1] = buf >>> 8;
-        out[pos + 2] = buf >>> 16;
-        out[pos + 3] = buf >>> 24;
-        pos += 4;
-        bitCount -= 32;
-        buf = bitCount === 0 ? 0 : value >>> (n - bitCount);
+      buf |= lengths[lengthIndex]! << bitCount;
+      bitCount += lengthCounts[lengthIndex]!;
+      view.setInt32(pos, buf, true);
+      pos += bitCount >>> 3;
+      buf >>>= bitCount & 24;
+      bitCount &= 7;
+      // ...then the distance's (at most 28): in two parts when they would pass 32 bits.
+      const distance = symbol >>> 8;
+      const d = distance - 1;
+      const code = d < 256 ? distanceCodeOf[d]! : distanceCodeOf[256 + (d >>> 7)]!;
+      const value = distanceValues[code]! + (distance << distanceShift[code]!);
+      const n = distanceCounts[code]!;
+      if (bitCount + n > 32) {
+        buf |= (value & 0xffff) << bitCount;
+        bitCount += 16;
+        view.setInt32(pos, buf, true);
+        pos += bitCount >>> 3;
+        buf >>>= bitCount & 24;
+        bitCount &= 7;
+        buf |= (value >>> 16) << bitCount;
+        bitCount += n - 16;
+      } else {
+        buf |= value << bitCount;
+        bitCount += n;
       }
-      const d = (symbol >>> 8) - 1;
-      const code = d < 256 ? DISTANCE_CODE[d]! : DISTANCE_CODE[256 + (d >>> 7)]!;
-      const length = distanceLengthsOf[code]!;
-      value = distanceCodes[code]! | ((d + 1 - DISTANCE_BASE[code]!) << length);
-      n = length + DISTANCE_EXTRA[code]!;
     }
-    buf |= value << bitCount;
-    bitCount += n;
-    if (bitCount >= 32) {
-      out[pos] = buf;
-      out[pos + 1] = buf >>> 8;
-      out[pos + 2] = buf >>> 16;
-      out[pos + 3] = buf >>> 24;
-      pos += 4;
-      bitCount -= 32;
-      buf = bitCount === 0 ? 0 : value >>> (n - bitCount);
-    }
+    view.setInt32(pos, buf, true);
+    pos += bitCount >>> 3;
+    buf >>>= bitCount & 24;
+    bitCount &= 7;
   }
   writer.pos = pos;
   writer.buf = buf;
