@@ -9,7 +9,7 @@ import { LokiChunkError } from '../../errors.js';
 import { CodecId, type Codec, type DecompressOptions } from '../codec.js';
 import { deflateRaw } from './deflate.js';
 import { inflateRaw, type Inflated } from './inflate.js';
-import { checkedOutputLimit } from '../output-buffer.js';
+import { checkedOutputLimit, hintedOutputSize } from '../output-buffer.js';
 
 /** DEFLATE's best case is ~1032:1, so this many input bytes can produce at most ~1 MiB. */
 const INPUT_PER_MIB = 1016;
@@ -37,13 +37,12 @@ export function inflateBounded(deflated: Uint8Array, limit: number, expectedSize
 }
 
 /**
- * The output size to plan for when inflating `deflatedLength` bytes: the caller's hint with 1/8 headroom (a
- * chunk's block size counts line bytes only; the payload is ~2% larger on the benchmark data, and a miss costs
- * a grown buffer and a copy), or, without one, the typical DEFLATE ratio on logs (below 8).
+ * The output size to plan for when inflating `deflatedLength` bytes: the caller's hint with headroom (see
+ * {@link hintedOutputSize}) or, without one, the typical DEFLATE ratio on logs (below 8).
  */
 export function flateSizeGuess(deflatedLength: number, options: DecompressOptions): number {
   const hint = options.sizeHint;
-  return hint ? hint + (hint >>> 3) + 1024 : deflatedLength * 8;
+  return hint ? hintedOutputSize(hint) : deflatedLength * 8;
 }
 
 function decompressFlate(data: Uint8Array, options: DecompressOptions): Uint8Array {

@@ -14,7 +14,7 @@ import { LokiChunkError, wrapForeignErrors } from '../../errors.js';
 import { CodecId, type Codec, type DecompressOptions } from '../codec.js';
 import { viewOf } from '../lz-copy.js';
 import { compressLz4Block, decodeLz4Block } from './block.js';
-import { checkedOutputLimit, OutputBuffer, outputLimitError } from '../output-buffer.js';
+import { checkedOutputLimit, hintedOutputSize, OutputBuffer, outputLimitError } from '../output-buffer.js';
 import { readUint32LE, writeUint32LE } from '../../binary/little-endian.js';
 
 const FRAME_MAGIC = 0x184d2204;
@@ -165,7 +165,8 @@ function decompressFrames(data: Uint8Array, options: DecompressOptions): Uint8Ar
     if (magic !== FRAME_MAGIC) throw corrupt(`bad frame magic 0x${magic.toString(16)}`, at);
     const header = readFrameHeader(data, at, limit);
     if (!output) {
-      const guess = header.contentSize >= 0 ? header.contentSize : options.sizeHint || data.length * EXPANSION_GUESS;
+      const hint = options.sizeHint;
+      const guess = header.contentSize >= 0 ? header.contentSize : hint ? hintedOutputSize(hint) : data.length * EXPANSION_GUESS;
       // A content size or hint is read from the input: never allocate more than these bytes could expand to.
       output = new OutputBuffer('lz4', limit, Math.min(guess, data.length * MAX_EXPANSION));
     } else if (header.contentSize > limit - output.length) {
