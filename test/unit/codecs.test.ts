@@ -114,6 +114,16 @@ describe('every registered codec (zstd included)', () => {
       expect(same(codec.decompress(codec.compress(data), unlimited), data)).toBe(true);
     }
   });
+
+  // Compressors write into buffers they keep between calls: nothing an earlier call left there may show.
+  it.each(allCodecs.map((codec) => [codec.name, codec] as const))('%s output does not depend on earlier calls', (_name, codec) => {
+    const inputs = [logText(200_000, 3), logText(5_000, 4), new Uint8Array(70_000), randomBytes(20_000, 5)];
+    const first = inputs.map((data) => codec.compress(data));
+    for (const junk of [randomBytes(900_000, 6), new Uint8Array(900_000).fill(0xff), logText(2_000_000, 7)]) {
+      codec.compress(junk);
+      inputs.forEach((data, k) => expect(same(codec.compress(data), first[k]!), `input ${k} after junk`).toBe(true));
+    }
+  });
 });
 
 describe('gzip', () => {

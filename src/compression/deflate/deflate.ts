@@ -9,6 +9,7 @@
 import { buildCodeLengths, buildCodes } from './deflate-huffman.js';
 import { CODE_LENGTH_ORDER } from './inflate.js';
 import { DISTANCE_BASE, DISTANCE_EXTRA, LENGTH_BASE, LENGTH_EXTRA } from './inflate-tables.js';
+import { ReusedBuffer } from '../output-buffer.js';
 
 const WINDOW_SIZE = 1 << 15;
 const WINDOW_MASK = WINDOW_SIZE - 1;
@@ -156,26 +157,14 @@ function hashAt(view: DataView, at: number, first4: number): number {
   return Math.imul(first4 ^ Math.imul(view.getUint8(at + 4), 0x85ebca6b), 0x9e3779b1) >>> HASH_SHIFT;
 }
 
-/** Output buffers up to this size are reused from call to call (a chunk block's fits; larger ones are not kept). */
-const REUSED_OUTPUT_MAX = 1 << 20;
-let reusedOutput = new Uint8Array(0);
-
-/**
- * A buffer of at least `size` bytes to write a stream into before it is copied out: the reused one when `size`
- * fits it, saving an allocation and its zero-fill per call. Every byte before the stream's end is written, so
- * what an earlier call left there never shows.
- */
-function outputBuffer(size: number): Uint8Array {
-  if (size > REUSED_OUTPUT_MAX) return new Uint8Array(size);
-  if (reusedOutput.length < size) reusedOutput = new Uint8Array(Math.max(size, Math.min(reusedOutput.length * 2, REUSED_OUTPUT_MAX)));
-  return reusedOutput;
-}
+/** Where each stream is written before it is copied out (chunk blocks fit; inputs over 1 MiB get their own). */
+const output = /*#__PURE__*/ new ReusedBuffer(1 << 20);
 
 /** Raw DEFLATE of `data`: a valid stream for any input, the empty one included. */
 export function deflateRaw(data: Uint8Array): Uint8Array {
   const n = data.length;
   // Every block costs at most its stored size: the bytes, 5 per 64 KiB and a few bits; blocks are >= 32 KiB.
-  const writer = new BitWriter(outputBuffer(n + (n >>> 10) + 64));
+  const writer = new BitWriter(output.get(n + (n >>> 10) + 64));
   head.fill(-1);
   litlenFreqs.fill(0);
   distanceFreqs.fill(0);

@@ -14,7 +14,7 @@ import { LokiChunkError, wrapForeignErrors } from '../../errors.js';
 import { CodecId, type Codec, type DecompressOptions } from '../codec.js';
 import { viewOf } from '../lz-copy.js';
 import { compressLz4Block, decodeLz4Block } from './block.js';
-import { checkedOutputLimit, hintedOutputSize, OutputBuffer, outputLimitError } from '../output-buffer.js';
+import { checkedOutputLimit, hintedOutputSize, OutputBuffer, outputLimitError, ReusedBuffer } from '../output-buffer.js';
 import { readUint32LE, writeUint32LE } from '../../binary/little-endian.js';
 
 const FRAME_MAGIC = 0x184d2204;
@@ -184,10 +184,13 @@ function writerDescriptor(blockCode: number): Uint8Array {
   return descriptor;
 }
 
+/** Where each frame is written before it is copied out (chunk blocks fit; inputs over 1 MiB get their own). */
+const frameOutput = /*#__PURE__*/ new ReusedBuffer(1 << 20);
+
 function compressFrame(data: Uint8Array, blockLimit: number, descriptor: Uint8Array): Uint8Array {
   const blockCount = Math.ceil(data.length / blockLimit);
   // Each block is at most its own size (stored uncompressed otherwise) plus its 4-byte size field.
-  const out = new Uint8Array(4 + descriptor.length + blockCount * 4 + data.length + 4);
+  const out = frameOutput.get(4 + descriptor.length + blockCount * 4 + data.length + 4);
   writeUint32LE(out, 0, FRAME_MAGIC);
   out.set(descriptor, 4);
   let to = 4 + descriptor.length;
@@ -205,7 +208,7 @@ function compressFrame(data: Uint8Array, blockLimit: number, descriptor: Uint8Ar
   }
   writeUint32LE(out, to, 0);
   to += 4;
-  return to === out.length ? out : out.slice(0, to);
+  return out.slice(0, to);
 }
 
 function lz4Codec(id: number, name: string, blockCode: number): Codec {

@@ -14,7 +14,7 @@ import { crc32c } from '../../checksum/crc32c.js';
 import { LokiChunkError, wrapForeignErrors } from '../../errors.js';
 import { CodecId, type Codec, type DecompressOptions } from '../codec.js';
 import { viewOf } from '../lz-copy.js';
-import { checkedOutputLimit, outputLimitError } from '../output-buffer.js';
+import { checkedOutputLimit, outputLimitError, ReusedBuffer } from '../output-buffer.js';
 import {
   compressSnappyBlock,
   decodeSnappyBlock,
@@ -130,11 +130,14 @@ function writeChunkHeader(out: Uint8Array, at: number, type: number, length: num
   writeUint32LE(out, at + CHUNK_HEADER_LENGTH, checksum);
 }
 
+/** Where each stream is written before it is copied out (chunk blocks fit; inputs over 1 MiB get their own). */
+const streamOutput = /*#__PURE__*/ new ReusedBuffer(1 << 20);
+
 function compressStream(data: Uint8Array): Uint8Array {
   if (data.length === 0) return new Uint8Array(0);
   const chunkCount = Math.ceil(data.length / MAX_CHUNK_DATA);
   const headers = CHUNK_HEADER_LENGTH + CHECKSUM_LENGTH;
-  const out = new Uint8Array(STREAM_IDENTIFIER.length + chunkCount * headers + maxSnappyBlockLength(data.length) + chunkCount * 32);
+  const out = streamOutput.get(STREAM_IDENTIFIER.length + chunkCount * headers + maxSnappyBlockLength(data.length) + chunkCount * 32);
   out.set(STREAM_IDENTIFIER);
   let to = STREAM_IDENTIFIER.length;
   const dataView = viewOf(data);
