@@ -73,21 +73,22 @@ export class OutputBuffer {
   }
 }
 
+/** The largest buffer a {@link ReusedBuffer} keeps: a chunk block's stream fits. */
+const MAX_KEPT = 1 << 20;
+
 /**
  * A compressor's work buffer, kept from call to call: a compressor writes its stream here, then copies out
  * exactly the bytes written, which saves allocating and zero-filling a buffer the size of the input on every
- * call. Requests above `maxKept` bytes get a fresh buffer, so one large input does not pin its memory.
+ * call. Requests above {@link MAX_KEPT} bytes get a fresh buffer, so one large input does not pin its memory.
  * Compression is synchronous, so calls never share it; each codec keeps its own (gzip's wraps deflate's).
  */
 export class ReusedBuffer {
   private bytes = new Uint8Array(0);
 
-  constructor(private readonly maxKept: number) {}
-
   /** A buffer of at least `size` bytes. It holds whatever the previous call left: write every byte you read back. */
   get(size: number): Uint8Array {
-    if (size > this.maxKept) return new Uint8Array(size);
-    if (this.bytes.length < size) this.bytes = new Uint8Array(Math.max(size, Math.min(this.bytes.length * 2, this.maxKept)));
+    if (size > MAX_KEPT) return new Uint8Array(size);
+    if (this.bytes.length < size) this.bytes = new Uint8Array(Math.max(size, Math.min(this.bytes.length * 2, MAX_KEPT)));
     return this.bytes;
   }
 }

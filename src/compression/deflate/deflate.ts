@@ -9,6 +9,7 @@
 import { buildCodeLengths, buildCodes } from './deflate-huffman.js';
 import { CODE_LENGTH_ORDER } from './inflate.js';
 import { DISTANCE_BASE, DISTANCE_EXTRA, LENGTH_BASE, LENGTH_EXTRA } from './inflate-tables.js';
+import { viewOf } from '../lz-copy.js';
 import { ReusedBuffer } from '../output-buffer.js';
 
 const WINDOW_SIZE = 1 << 15;
@@ -90,9 +91,8 @@ const lengthBits = /*#__PURE__*/ new Int32Array(256);
 const lengthBitCounts = /*#__PURE__*/ new Uint8Array(256);
 /** Per literal: its code | its length << 16 (one load per literal). */
 const literalBits = /*#__PURE__*/ new Int32Array(256);
-/** Per distance code: its code bits less its base distance shifted past them, the shift, and the bit count. */
+/** Per distance code: its code bits less its base distance shifted past them, and its bit count with the extra bits. */
 const distanceBits = /*#__PURE__*/ new Int32Array(32);
-const distanceShifts = /*#__PURE__*/ new Int32Array(32);
 const distanceBitCounts = /*#__PURE__*/ new Int32Array(32);
 /** Code lengths, run-length encoded: code-length symbol | extra bits << 5. */
 const codeLengthRuns = /*#__PURE__*/ new Int32Array(LITLEN_SYMBOLS + DISTANCE_SYMBOLS);
@@ -157,8 +157,8 @@ function hashAt(view: DataView, at: number, first4: number): number {
   return Math.imul(first4 ^ Math.imul(view.getUint8(at + 4), 0x85ebca6b), 0x9e3779b1) >>> HASH_SHIFT;
 }
 
-/** Where each stream is written before it is copied out (chunk blocks fit; inputs over 1 MiB get their own). */
-const output = /*#__PURE__*/ new ReusedBuffer(1 << 20);
+/** Where each stream is written before it is copied out. */
+const output = /*#__PURE__*/ new ReusedBuffer();
 
 /** Raw DEFLATE of `data`: a valid stream for any input, the empty one included. */
 export function deflateRaw(data: Uint8Array): Uint8Array {
@@ -173,7 +173,7 @@ export function deflateRaw(data: Uint8Array): Uint8Array {
   // Positions that have the 5 bytes to hash.
   const hashEnd = n - 4;
   // 4-byte loads: V8 compiles DataView reads to one unaligned load each.
-  const view = new DataView(data.buffer, data.byteOffset, n);
+  const view = viewOf(data);
   // The module's tables in locals: read from the module scope, every access in the loop reloads the array and
   // checks it again.
   const headOf = head;
@@ -195,9 +195,9 @@ export function deflateRaw(data: Uint8Array): Uint8Array {
     let bestLength = 3;
     let bestDistance = 0;
     // The match limits are worked out only when there is a candidate: on text with few matches (the symbol
-    // table's IDs) most positions have none.
-    const low = i - WINDOW_SIZE;
-    if (candidate >= low && candidate >= 0) {
+    // table's IDs) most positions have none. (An empty head is -1, below any `low`.)
+    const low = i > WINDOW_SIZE ? i - WINDOW_SIZE : 0;
+    if (candidate >= low) {
       const maxLength = n - i < MAX_MATCH ? n - i : MAX_MATCH;
       const enough = maxLength < NICE_LENGTH ? maxLength : NICE_LENGTH;
       for (let chain = MAX_CHAIN; ; ) {
@@ -227,7 +227,7 @@ export function deflateRaw(data: Uint8Array): Uint8Array {
         }
         if (--chain === 0) break;
         candidate = previous[candidate & WINDOW_MASK]!;
-        if (candidate < low || candidate < 0) break;
+        if (candidate < low) break;
       }
     }
     if (bestDistance !== 0) {
@@ -408,19 +408,17 @@ function writeSymbols(writer: BitWriter, count: number, litlenLengthsOf: Uint8Ar
   for (let code = 0; code < DISTANCE_SYMBOLS; code++) {
     // The code's bits minus its base's extra bits: adding `distance << length` gives the code and extra bits.
     distanceBits[code] = distanceCodes[code]! - (DISTANCE_BASE[code]! << distanceLengthsOf[code]!);
-    distanceShifts[code] = distanceLengthsOf[code]!;
     distanceBitCounts[code] = distanceLengthsOf[code]! + DISTANCE_EXTRA[code]!;
   }
   writer.flushWords();
   // The module's tables and the bit writer's state in locals: this loop writes every code of the block.
-  const view = new DataView(writer.out.buffer, writer.out.byteOffset, writer.out.byteLength);
+  const view = viewOf(writer.out);
   const input = symbols;
   const literals = literalBits;
   const lengths = lengthBits;
   const lengthCounts = lengthBitCounts;
   const distanceCodeOf = DISTANCE_CODE;
   const distanceValues = distanceBits;
-  const distanceShift = distanceShifts;
   const distanceCounts = distanceBitCounts;
   let pos = writer.pos;
   let buf = writer.buf;
@@ -445,7 +443,7 @@ function writeSymbols(writer: BitWriter, count: number, litlenLengthsOf: Uint8Ar
       const distance = symbol >>> 8;
       const d = distance - 1;
       const code = d < 256 ? distanceCodeOf[d]! : distanceCodeOf[256 + (d >>> 7)]!;
-      const value = distanceValues[code]! + (distance << distanceShift[code]!);
+      const value = distanceValues[code]! + (distance << distanceLengthsOf[code]!);
       const n = distanceCounts[code]!;
       if (bitCount + n > 32) {
         buf |= (value & 0xffff) << bitCount;

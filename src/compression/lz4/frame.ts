@@ -184,8 +184,8 @@ function writerDescriptor(blockCode: number): Uint8Array {
   return descriptor;
 }
 
-/** Where each frame is written before it is copied out (chunk blocks fit; inputs over 1 MiB get their own). */
-const frameOutput = /*#__PURE__*/ new ReusedBuffer(1 << 20);
+/** Where each frame is written before it is copied out. */
+const frameOutput = /*#__PURE__*/ new ReusedBuffer();
 
 function compressFrame(data: Uint8Array, blockLimit: number, descriptor: Uint8Array): Uint8Array {
   const blockCount = Math.ceil(data.length / blockLimit);

@@ -130,8 +130,8 @@ function writeChunkHeader(out: Uint8Array, at: number, type: number, length: num
   writeUint32LE(out, at + CHUNK_HEADER_LENGTH, checksum);
 }
 
-/** Where each stream is written before it is copied out (chunk blocks fit; inputs over 1 MiB get their own). */
-const streamOutput = /*#__PURE__*/ new ReusedBuffer(1 << 20);
+/** Where each stream is written before it is copied out. */
+const streamOutput = /*#__PURE__*/ new ReusedBuffer();
 
 function compressStream(data: Uint8Array): Uint8Array {
   if (data.length === 0) return new Uint8Array(0);
