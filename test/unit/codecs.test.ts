@@ -13,7 +13,7 @@ import { createCodecRegistry } from '../../src/compression/defaults.js';
 import { flateCodec } from '../../src/compression/deflate/flate.js';
 import { gzipCodec } from '../../src/compression/deflate/gzip.js';
 import { lz4Codec1M, lz4Codec256k, lz4Codec4M, lz4Codec64k } from '../../src/compression/lz4/frame.js';
-import { compressLz4Block } from '../../src/compression/lz4/block.js';
+import { compressLz4Block, hashOf as lz4HashOf } from '../../src/compression/lz4/block.js';
 import { noneCodec } from '../../src/compression/none.js';
 import { maskedCrc32c, snappyCodec } from '../../src/compression/snappy/frame.js';
 import { isLokiChunkError, type LokiChunkErrorCode } from '../../src/errors.js';
@@ -241,6 +241,23 @@ function lz4Block(data: Uint8Array): Uint8Array {
   expect(length).toBeGreaterThan(0);
   return out.subarray(0, length);
 }
+
+describe('lz4 match-finder hash', () => {
+  // pierrec/lz4's blockHash, in 64-bit arithmetic: the top 16 bits of (the 6 bytes << 16) * prime, mod 2^64.
+  const reference = (low: number, high: number) =>
+    Number((((BigInt(low >>> 0) | (BigInt(high & 0xffff) << 32n)) << 16n) * 227718039650203n & 0xffffffffffffffffn) >> 48n);
+
+  it("equals pierrec's 64-bit product for every kind of input", () => {
+    const edges = [0, 1, 0x7fffffff, 0x80000000 | 0, -1, 0xffff, 0xffff0000 | 0];
+    for (const low of edges) for (const high of edges) expect(lz4HashOf(low, high)).toBe(reference(low, high));
+    fc.assert(
+      fc.property(fc.integer({ min: -0x80000000, max: 0x7fffffff }), fc.integer({ min: 0, max: 0xffff }), (low, high) => {
+        expect(lz4HashOf(low, high)).toBe(reference(low, high));
+      }),
+      { numRuns: 20_000 },
+    );
+  });
+});
 
 describe('lz4 frames', () => {
   it("write pierrec/lz4's header for each block size, and a frame for empty input", () => {

