@@ -138,10 +138,10 @@ function remember(table: Uint16Array, hash: number, position: number): void {
   table[hash] = position;
 }
 
-/** Whether `candidate` starts a match of at least 4 bytes for `at`, within the window. */
-function matchesAt(view: DataView, at: number, candidate: number): boolean {
+/** Whether `candidate` starts a match of at least 4 bytes for `at`, whose 4 bytes are `value`, within the window. */
+function matchesAt(view: DataView, at: number, value: number, candidate: number): boolean {
   const distance = at - candidate;
-  return distance > 0 && distance < WINDOW_SIZE && view.getInt32(at, true) === view.getInt32(candidate, true);
+  return distance > 0 && distance < WINDOW_SIZE && value === view.getInt32(candidate, true);
 }
 
 /** Bytes of the 255-run that extends a length field of `value` (the 4-bit nibble already holds 15). */
@@ -180,25 +180,27 @@ export function compressLz4Block(source: Uint8Array, out: Uint8Array, outStart: 
     const first = view.getInt32(at, true);
     const second = view.getInt32(at + 4, true);
     const hash = hashOf(first, second);
-    const hash2 = hashOf((first >>> 8) | (second << 24), second >>> 8);
+    const atPlus1 = (first >>> 8) | (second << 24);
+    const hash2 = hashOf(atPlus1, second >>> 8);
     const candidate = candidateFor(table, hash, at);
     const candidate2 = candidateFor(table, hash2, at + 1);
     remember(table, hash, at);
     remember(table, hash2, at + 1);
 
     let distance: number;
-    if (matchesAt(view, at, candidate)) {
+    if (matchesAt(view, at, first, candidate)) {
       distance = at - candidate;
     } else {
-      const hash3 = hashOf((first >>> 16) | (second << 16), second >>> 16);
+      const atPlus2 = (first >>> 16) | (second << 16);
+      const hash3 = hashOf(atPlus2, second >>> 16);
       const candidate3 = candidateFor(table, hash3, at + 2);
       at += 1;
-      if (matchesAt(view, at, candidate2)) {
+      if (matchesAt(view, at, atPlus1, candidate2)) {
         distance = at - candidate2;
       } else {
         at += 1;
         remember(table, hash3, at);
-        if (!matchesAt(view, at, candidate3)) {
+        if (!matchesAt(view, at, atPlus2, candidate3)) {
           at += 2 + ((at - anchor) >> ADAPT_SKIP_LOG);
           continue;
         }
