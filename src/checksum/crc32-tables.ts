@@ -1,6 +1,6 @@
 /**
  * Slicing-by-16 tables and update loop shared by every reflected CRC-32 variant (Castagnoli for chunks,
- * IEEE for gzip trailers): ~1.5 GB/s on Node 20 here (1.8 in CRC-32C's own closure, see `crc32c.ts`),
+ * IEEE for gzip trailers): ~1.5 GB/s on Node 20 here (2.0 in CRC-32C's own closure, see `crc32c.ts`),
  * slicing-by-8 ~1.3, a byte-at-a-time loop ~0.3.
  */
 
@@ -31,29 +31,27 @@ export function makeSlicingTables(reflectedPolynomial: number): Int32Array {
 /**
  * One slicing-by-16 step: the CRC state `c` (not finalised) after the 16 bytes at `at` of `view`.
  * Small so that V8 inlines it into each update loop.
+ *
+ * The 12 lookups of the last 12 bytes do not depend on `c`: they are combined first, in a tree, and the 4 that
+ * do are XORed in last, also in a tree. Written as one left-to-right chain starting with those 4 (as V8 does
+ * not reorder it), every step waited on 15 XORs after its CRC-dependent loads: ~10% slower.
  */
 export function crcStep16(tables: Int32Array, c: number, view: DataView, at: number): number {
   const a = c ^ view.getInt32(at, true);
   const b = view.getInt32(at + 4, true);
   const x = view.getInt32(at + 8, true);
   const y = view.getInt32(at + 12, true);
+  const independent =
+    (tables[2816 + (b & 0xff)]! ^ tables[2560 + ((b >>> 8) & 0xff)]!) ^
+    (tables[2304 + ((b >>> 16) & 0xff)]! ^ tables[2048 + (b >>> 24)]!) ^
+    ((tables[1792 + (x & 0xff)]! ^ tables[1536 + ((x >>> 8) & 0xff)]!) ^
+      (tables[1280 + ((x >>> 16) & 0xff)]! ^ tables[1024 + (x >>> 24)]!)) ^
+    ((tables[768 + (y & 0xff)]! ^ tables[512 + ((y >>> 8) & 0xff)]!) ^
+      (tables[256 + ((y >>> 16) & 0xff)]! ^ tables[y >>> 24]!));
   return (
-    tables[3840 + (a & 0xff)]! ^
-    tables[3584 + ((a >>> 8) & 0xff)]! ^
-    tables[3328 + ((a >>> 16) & 0xff)]! ^
-    tables[3072 + (a >>> 24)]! ^
-    tables[2816 + (b & 0xff)]! ^
-    tables[2560 + ((b >>> 8) & 0xff)]! ^
-    tables[2304 + ((b >>> 16) & 0xff)]! ^
-    tables[2048 + (b >>> 24)]! ^
-    tables[1792 + (x & 0xff)]! ^
-    tables[1536 + ((x >>> 8) & 0xff)]! ^
-    tables[1280 + ((x >>> 16) & 0xff)]! ^
-    tables[1024 + (x >>> 24)]! ^
-    tables[768 + (y & 0xff)]! ^
-    tables[512 + ((y >>> 8) & 0xff)]! ^
-    tables[256 + ((y >>> 16) & 0xff)]! ^
-    tables[y >>> 24]!
+    independent ^
+    ((tables[3840 + (a & 0xff)]! ^ tables[3584 + ((a >>> 8) & 0xff)]!) ^
+      (tables[3328 + ((a >>> 16) & 0xff)]! ^ tables[3072 + (a >>> 24)]!))
   );
 }
 
