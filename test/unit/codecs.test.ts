@@ -89,6 +89,18 @@ describe.each(ourCodecs.map((codec) => [codec.name, codec] as const))('%s round 
     );
   });
 
+  it('compresses a block the same whatever was compressed before (the work buffers hold earlier blocks)', () => {
+    const small = logText(20_000, 3);
+    const first = roundTrip(small);
+    roundTrip(Uint8Array.from([...randomBytes(150_000), ...logText(2_000_000, 9)]));
+    expect(hex(roundTrip(small))).toBe(hex(first));
+    // A block shorter than the previous one, whose bytes past its end would match it.
+    const prefix = small.subarray(0, 9_000);
+    const alone = roundTrip(prefix);
+    roundTrip(small);
+    expect(hex(roundTrip(prefix))).toBe(hex(alone));
+  });
+
   it('decompress honours maxOutputSize', () => {
     const data = logText(10_000);
     const compressed = codec.compress(data);

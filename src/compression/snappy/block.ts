@@ -301,90 +301,119 @@ function matchLength(source: Uint8Array, view: DataView, a: number, b: number, e
   return b - start;
 }
 
-/** Length-prefixed elements of `source[start, end)` (at most 65536 bytes) written at `out[to]`; returns the end. */
-function encodeElements(source: Uint8Array, view: DataView, start: number, end: number, out: Uint8Array, to: number): number {
-  const length = end - start;
-  let shift = 32 - 8;
-  let tableSize = 1 << 8;
-  while (tableSize < MAX_TABLE_SIZE && tableSize < length) {
-    shift--;
-    tableSize *= 2;
+/**
+ * Compresses the first `length` bytes of the work input into elements at the start of the work output; returns
+ * their end.
+ */
+type ElementEncoder = (length: number) => number;
+
+let encoderInput: Uint8Array | undefined;
+let encoderOutput: Uint8Array | undefined;
+let elementEncoder: ElementEncoder | undefined;
+
+/**
+ * Writes the elements of `source[start, end)` (17-65536 bytes) at `out[to]`; returns their end.
+ *
+ * The block is compressed from a work buffer into another, both of the largest block's size, by an encoder made
+ * once as a closure over them and the hash table: V8 then compiles their views as constants, without a map,
+ * detach or length check on each load. ~13% faster than reading and writing the caller's arrays, even with the
+ * two copies.
+ */
+function encodeElements(source: Uint8Array, start: number, end: number, out: Uint8Array, to: number): number {
+  if (encoderInput === undefined || encoderOutput === undefined || elementEncoder === undefined) {
+    encoderInput = new Uint8Array(MAX_SNAPPY_BLOCK_DECODED);
+    encoderOutput = new Uint8Array(maxSnappyBlockLength(MAX_SNAPPY_BLOCK_DECODED));
+    elementEncoder = makeElementEncoder(encoderInput, encoderOutput, hashTable);
   }
-  // A module binding in a local: V8 re-reads and re-checks a module binding on every use.
-  const table = hashTable;
-  table.fill(0, 0, tableSize);
+  encoderInput.set(source.subarray(start, end));
+  const written = elementEncoder(end - start);
+  out.set(encoderOutput.subarray(0, written), to);
+  return to + written;
+}
 
-  // Positions below are relative to `start`; the match search stops INPUT_MARGIN bytes before the end, so
-  // every 32-bit load (at most `searchLimit + 1 + 4` bytes in) stays inside the block.
-  const searchLimit = length - INPUT_MARGIN;
-  let nextEmit = 0;
-  let at = 1;
-  // The 4 bytes at the next position to try, and their hash: each is loaded once.
-  let nextValue = view.getInt32(start + at, true);
-  let nextHash = Math.imul(nextValue, HASH_MULTIPLIER) >>> shift;
-
-  search: for (;;) {
-    // Skip faster the longer nothing matches: every 32 misses, step one byte further.
-    let skip = 32;
-    let next = at;
-    let candidate = 0;
-    for (;;) {
-      at = next;
-      const value = nextValue;
-      const step = skip >> 5;
-      next = at + step;
-      skip += step;
-      if (next > searchLimit) break search;
-      candidate = table[nextHash & TABLE_MASK]!;
-      table[nextHash & TABLE_MASK] = at;
-      nextValue = view.getInt32(start + next, true);
-      nextHash = Math.imul(nextValue, HASH_MULTIPLIER) >>> shift;
-      if (value === view.getInt32(start + candidate, true)) break;
+/** The element encoder over the work buffers `input` and `output` and the hash table `hashes`. Called once. */
+function makeElementEncoder(input: Uint8Array, output: Uint8Array, hashes: Uint16Array): ElementEncoder {
+  const inputView = viewOf(input);
+  return (length) => {
+    // The closure's constants in locals, read once (as in the decoder).
+    const source = input;
+    const view = inputView;
+    const out = output;
+    const table = hashes;
+    let shift = 32 - 8;
+    let tableSize = 1 << 8;
+    while (tableSize < MAX_TABLE_SIZE && tableSize < length) {
+      shift--;
+      tableSize *= 2;
     }
+    table.fill(0, 0, tableSize);
 
-    to = emitLiteral(out, to, source, start + nextEmit, start + at);
+    // The match search stops INPUT_MARGIN bytes before the end, so every 32-bit load (at most
+    // `searchLimit + 1 + 4` bytes in) stays inside the block.
+    const searchLimit = length - INPUT_MARGIN;
+    let to = 0;
+    let nextEmit = 0;
+    let at = 1;
+    // The 4 bytes at the next position to try, and their hash: each is loaded once.
+    let nextValue = view.getInt32(at, true);
+    let nextHash = Math.imul(nextValue, HASH_MULTIPLIER) >>> shift;
 
-    // Emit copies for as long as the bytes right after one copy match again.
-    for (;;) {
-      const matchStart = at;
-      at += 4 + matchLength(source, view, start + candidate + 4, start + at + 4, end);
-      to = emitCopy(out, to, matchStart - candidate, at - matchStart);
-      nextEmit = at;
-      if (at >= searchLimit) break search;
-
-      table[(Math.imul(view.getInt32(start + at - 1, true), HASH_MULTIPLIER) >>> shift) & TABLE_MASK] = at - 1;
-      const here = view.getInt32(start + at, true);
-      const currentHash = (Math.imul(here, HASH_MULTIPLIER) >>> shift) & TABLE_MASK;
-      candidate = table[currentHash]!;
-      table[currentHash] = at;
-      if (here !== view.getInt32(start + candidate, true)) {
-        nextValue = view.getInt32(start + at + 1, true);
+    search: for (;;) {
+      // Skip faster the longer nothing matches: every 32 misses, step one byte further.
+      let skip = 32;
+      let next = at;
+      let candidate = 0;
+      for (;;) {
+        at = next;
+        const value = nextValue;
+        const step = skip >> 5;
+        next = at + step;
+        skip += step;
+        if (next > searchLimit) break search;
+        candidate = table[nextHash & TABLE_MASK]!;
+        table[nextHash & TABLE_MASK] = at;
+        nextValue = view.getInt32(next, true);
         nextHash = Math.imul(nextValue, HASH_MULTIPLIER) >>> shift;
-        at++;
-        break;
+        if (value === view.getInt32(candidate, true)) break;
+      }
+
+      to = emitLiteral(out, to, source, nextEmit, at);
+
+      // Emit copies for as long as the bytes right after one copy match again.
+      for (;;) {
+        const matchStart = at;
+        at += 4 + matchLength(source, view, candidate + 4, at + 4, length);
+        to = emitCopy(out, to, matchStart - candidate, at - matchStart);
+        nextEmit = at;
+        if (at >= searchLimit) break search;
+
+        table[(Math.imul(view.getInt32(at - 1, true), HASH_MULTIPLIER) >>> shift) & TABLE_MASK] = at - 1;
+        const here = view.getInt32(at, true);
+        const currentHash = (Math.imul(here, HASH_MULTIPLIER) >>> shift) & TABLE_MASK;
+        candidate = table[currentHash]!;
+        table[currentHash] = at;
+        if (here !== view.getInt32(candidate, true)) {
+          nextValue = view.getInt32(at + 1, true);
+          nextHash = Math.imul(nextValue, HASH_MULTIPLIER) >>> shift;
+          at++;
+          break;
+        }
       }
     }
-  }
 
-  if (nextEmit < length) to = emitLiteral(out, to, source, start + nextEmit, end);
-  return to;
+    if (nextEmit < length) to = emitLiteral(out, to, source, nextEmit, length);
+    return to;
+  };
 }
 
 /**
  * Compresses `source[start, end)` (at most 65536 bytes, one framing-format chunk) as one Snappy block at
  * `out[to]`, exactly as golang/snappy's `Encode` does; `out` must have {@link maxSnappyBlockLength} bytes of room.
- * Returns the offset after the block. Pass {@link viewOf} `source` when compressing many blocks, to build it once.
+ * Returns the offset after the block.
  */
-export function compressSnappyBlock(
-  source: Uint8Array,
-  start: number,
-  end: number,
-  out: Uint8Array,
-  to: number,
-  sourceView: DataView = viewOf(source),
-): number {
+export function compressSnappyBlock(source: Uint8Array, start: number, end: number, out: Uint8Array, to: number): number {
   to = writeUvarint(out, to, end - start);
   if (end - start === 0) return to;
   if (end - start < MIN_NON_LITERAL_BLOCK_SIZE) return emitLiteral(out, to, source, start, end);
-  return encodeElements(source, sourceView, start, end, out, to);
+  return encodeElements(source, start, end, out, to);
 }

@@ -13,7 +13,6 @@
 import { crc32c } from '../../checksum/crc32c.js';
 import { LokiChunkError, wrapForeignErrors } from '../../errors.js';
 import { CodecId, type Codec, type DecompressOptions } from '../codec.js';
-import { viewOf } from '../lz-copy.js';
 import { checkedOutputLimit, outputLimitError, ReusedBuffer } from '../output-buffer.js';
 import {
   compressSnappyBlock,
@@ -140,12 +139,11 @@ function compressStream(data: Uint8Array): Uint8Array {
   const out = streamOutput.get(STREAM_IDENTIFIER.length + chunkCount * headers + maxSnappyBlockLength(data.length) + chunkCount * 32);
   out.set(STREAM_IDENTIFIER);
   let to = STREAM_IDENTIFIER.length;
-  const dataView = viewOf(data);
   for (let start = 0; start < data.length; start += MAX_CHUNK_DATA) {
     const end = Math.min(data.length, start + MAX_CHUNK_DATA);
     const length = end - start;
     const checksum = maskedCrc32c(data.subarray(start, end));
-    const blockEnd = compressSnappyBlock(data, start, end, out, to + headers, dataView);
+    const blockEnd = compressSnappyBlock(data, start, end, out, to + headers);
     const compressedLength = blockEnd - to - headers;
     // golang/snappy keeps the compressed form only when it saves at least 12.5%.
     if (compressedLength < length - Math.floor(length / 8)) {
