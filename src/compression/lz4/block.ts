@@ -158,109 +158,143 @@ function writeLengthExtension(out: Uint8Array, at: number, value: number): numbe
   return at;
 }
 
+/** The largest block an LZ4 frame holds (block maximum code 7). */
+const MAX_BLOCK_SIZE = 4 << 20;
+
+/** Compresses the first `length` bytes of the work input into the work output; returns the size, or 0. */
+type BlockCompressor = (length: number) => number;
+
+let workInput: Uint8Array | undefined;
+let workOutput: Uint8Array | undefined;
+let blockCompressor: BlockCompressor | undefined;
+
 /**
- * Compresses `source` as one LZ4 block into `out` at `outStart`, using at most `source.length` bytes there.
+ * Compresses `source` (at most 4 MiB, the largest frame block) as one LZ4 block into `out` at `outStart`, using
+ * at most `source.length` bytes there.
  *
  * Returns the compressed size, or 0 when the block does not compress into fewer bytes than it has (the frame
  * writer then stores it uncompressed), exactly when pierrec/lz4 does.
+ *
+ * The block is compressed from a work buffer into another, both of the largest block's size (allocated on first
+ * use; only the pages a block touches become resident), by a compressor made once as a closure over them: V8
+ * then compiles their views as constants, without a map, detach or length check on each load: ~5-10% faster, even with the copies in and out.
  */
 export function compressLz4Block(source: Uint8Array, out: Uint8Array, outStart: number): number {
-  const outEnd = outStart + source.length;
-  const view = viewOf(source);
-  const table = hashTable;
-  table.fill(0);
-  const scanEnd = source.length - MATCH_FINDER_LIMIT;
-  let at = 0;
-  let to = outStart;
-  let anchor = 0;
+  if (source.length > MAX_BLOCK_SIZE) throw new RangeError(`lz4: a block holds at most ${MAX_BLOCK_SIZE} bytes`);
+  if (workInput === undefined || workOutput === undefined || blockCompressor === undefined) {
+    workInput = new Uint8Array(MAX_BLOCK_SIZE);
+    workOutput = new Uint8Array(MAX_BLOCK_SIZE);
+    blockCompressor = makeBlockCompressor(workInput, workOutput, hashTable);
+  }
+  workInput.set(source);
+  const size = blockCompressor(source.length);
+  if (size > 0) out.set(workOutput.subarray(0, size), outStart);
+  return size;
+}
 
-  while (at < scanEnd) {
-    // Try a match at `at`, `at + 1` and `at + 2`, taking the first.
-    // Bytes at+0..7 in two loads; the hashes at `at`, `at + 1` and `at + 2` are shifts of them.
-    const first = view.getInt32(at, true);
-    const second = view.getInt32(at + 4, true);
-    const hash = hashOf(first, second);
-    const atPlus1 = (first >>> 8) | (second << 24);
-    const hash2 = hashOf(atPlus1, second >>> 8);
-    const candidate = candidateFor(table, hash, at);
-    const candidate2 = candidateFor(table, hash2, at + 1);
-    remember(table, hash, at);
-    remember(table, hash2, at + 1);
+/** The block compressor over the work buffers `input` and `output` and the hash table `hashes`. Called once. */
+function makeBlockCompressor(input: Uint8Array, output: Uint8Array, hashes: Uint16Array): BlockCompressor {
+  const inputView = viewOf(input);
+  return (length) => {
+    // The closure's constants in locals, read once (V8 re-reads and re-checks a closure variable at every use).
+    const source = input;
+    const view = inputView;
+    const out = output;
+    const table = hashes;
+    table.fill(0);
+    const scanEnd = length - MATCH_FINDER_LIMIT;
+    let at = 0;
+    let to = 0;
+    let anchor = 0;
 
-    let distance: number;
-    if (matchesAt(view, at, first, candidate)) {
-      distance = at - candidate;
-    } else {
-      const atPlus2 = (first >>> 16) | (second << 16);
-      const hash3 = hashOf(atPlus2, second >>> 16);
-      const candidate3 = candidateFor(table, hash3, at + 2);
-      at += 1;
-      if (matchesAt(view, at, atPlus1, candidate2)) {
-        distance = at - candidate2;
+    while (at < scanEnd) {
+      // Try a match at `at`, `at + 1` and `at + 2`, taking the first.
+      // Bytes at+0..7 in two loads; the hashes at `at`, `at + 1` and `at + 2` are shifts of them.
+      const first = view.getInt32(at, true);
+      const second = view.getInt32(at + 4, true);
+      const hash = hashOf(first, second);
+      const atPlus1 = (first >>> 8) | (second << 24);
+      const hash2 = hashOf(atPlus1, second >>> 8);
+      const candidate = candidateFor(table, hash, at);
+      const candidate2 = candidateFor(table, hash2, at + 1);
+      remember(table, hash, at);
+      remember(table, hash2, at + 1);
+
+      let distance: number;
+      if (matchesAt(view, at, first, candidate)) {
+        distance = at - candidate;
       } else {
+        const atPlus2 = (first >>> 16) | (second << 16);
+        const hash3 = hashOf(atPlus2, second >>> 16);
+        const candidate3 = candidateFor(table, hash3, at + 2);
         at += 1;
-        remember(table, hash3, at);
-        if (!matchesAt(view, at, atPlus2, candidate3)) {
-          at += 2 + ((at - anchor) >> ADAPT_SKIP_LOG);
-          continue;
+        if (matchesAt(view, at, atPlus1, candidate2)) {
+          distance = at - candidate2;
+        } else {
+          at += 1;
+          remember(table, hash3, at);
+          if (!matchesAt(view, at, atPlus2, candidate3)) {
+            at += 2 + ((at - anchor) >> ADAPT_SKIP_LOG);
+            continue;
+          }
+          distance = at - candidate3;
         }
-        distance = at - candidate3;
       }
-    }
 
-    // A 4-byte match: extend it backwards over the pending literals, then forwards 8 bytes at a time.
-    let literalLength = at - anchor;
-    let matchLength = MIN_MATCH;
-    for (let back = at - distance - 1; literalLength > 0 && back >= 0 && source[at - 1] === source[back]; back--) {
-      at--;
-      literalLength--;
-      matchLength++;
-    }
-    const matchCounted = at + MIN_MATCH;
-    at += matchLength;
-    // Two 32-bit compares per 8 bytes; a differing word's lowest set bit says how many of its bytes match.
-    while (at + 8 <= scanEnd) {
-      let difference = view.getInt32(at, true) ^ view.getInt32(at - distance, true);
-      if (difference === 0) {
-        difference = view.getInt32(at + 4, true) ^ view.getInt32(at + 4 - distance, true);
+      // A 4-byte match: extend it backwards over the pending literals, then forwards 8 bytes at a time.
+      let literalLength = at - anchor;
+      let matchLength = MIN_MATCH;
+      for (let back = at - distance - 1; literalLength > 0 && back >= 0 && source[at - 1] === source[back]; back--) {
+        at--;
+        literalLength--;
+        matchLength++;
+      }
+      const matchCounted = at + MIN_MATCH;
+      at += matchLength;
+      // Two 32-bit compares per 8 bytes; a differing word's lowest set bit says how many of its bytes match.
+      while (at + 8 <= scanEnd) {
+        let difference = view.getInt32(at, true) ^ view.getInt32(at - distance, true);
         if (difference === 0) {
-          at += 8;
-          continue;
+          difference = view.getInt32(at + 4, true) ^ view.getInt32(at + 4 - distance, true);
+          if (difference === 0) {
+            at += 8;
+            continue;
+          }
+          at += 4;
         }
-        at += 4;
+        at += (31 - Math.clz32(difference & -difference)) >>> 3;
+        break;
       }
-      at += (31 - Math.clz32(difference & -difference)) >>> 3;
-      break;
-    }
-    const extraMatch = at - matchCounted;
+      const extraMatch = at - matchCounted;
 
-    // Lengths below 15 + 255 written out: the compressor is too large for V8 to inline the helper.
-    const literalExtension = literalLength < 15 ? 0 : literalLength < 15 + 255 ? 1 : lengthExtensionSize(literalLength);
-    const matchExtension = extraMatch < 15 ? 0 : extraMatch < 15 + 255 ? 1 : lengthExtensionSize(extraMatch);
-    const sequenceSize = 1 + literalExtension + literalLength + 2 + matchExtension;
-    if (to + sequenceSize > outEnd) return 0;
-    const tokenAt = to++;
-    out[tokenAt] = (Math.min(literalLength, 15) << 4) | Math.min(extraMatch, 15);
+      // Lengths below 15 + 255 written out: the compressor is too large for V8 to inline the helper.
+      const literalExtension = literalLength < 15 ? 0 : literalLength < 15 + 255 ? 1 : lengthExtensionSize(literalLength);
+      const matchExtension = extraMatch < 15 ? 0 : extraMatch < 15 + 255 ? 1 : lengthExtensionSize(extraMatch);
+      const sequenceSize = 1 + literalExtension + literalLength + 2 + matchExtension;
+      if (to + sequenceSize > length) return 0;
+      const tokenAt = to++;
+      out[tokenAt] = (Math.min(literalLength, 15) << 4) | Math.min(extraMatch, 15);
+      if (literalLength >= 15) to = writeLengthExtension(out, to, literalLength);
+      copyBytes(source, anchor, out, to, literalLength);
+      to += literalLength;
+      out[to++] = distance & 0xff;
+      out[to++] = distance >>> 8;
+      if (extraMatch >= 15) to = writeLengthExtension(out, to, extraMatch);
+      anchor = at;
+
+      if (at >= scanEnd) break;
+      // The 6 bytes at `at - 2`, read here rather than through a helper, for the same reason.
+      remember(table, hashOf(view.getInt32(at - 2, true), view.getUint16(at + 2, true)), at - 2);
+    }
+
+    // Nothing matched: pierrec reports the block incompressible.
+    if (anchor === 0) return 0;
+    const literalLength = length - anchor;
+    const tokenSize = 1 + lengthExtensionSize(literalLength);
+    if (to + tokenSize >= anchor || to + tokenSize + literalLength > length) return 0;
+    out[to++] = Math.min(literalLength, 15) << 4;
     if (literalLength >= 15) to = writeLengthExtension(out, to, literalLength);
     copyBytes(source, anchor, out, to, literalLength);
-    to += literalLength;
-    out[to++] = distance & 0xff;
-    out[to++] = distance >>> 8;
-    if (extraMatch >= 15) to = writeLengthExtension(out, to, extraMatch);
-    anchor = at;
-
-    if (at >= scanEnd) break;
-    // The 6 bytes at `at - 2`, read here rather than through a helper, for the same reason.
-    remember(table, hashOf(view.getInt32(at - 2, true), view.getUint16(at + 2, true)), at - 2);
-  }
-
-  // Nothing matched: pierrec reports the block incompressible.
-  if (anchor === 0) return 0;
-  const literalLength = source.length - anchor;
-  const tokenSize = 1 + lengthExtensionSize(literalLength);
-  if (to + tokenSize - outStart >= anchor || to + tokenSize + literalLength > outEnd) return 0;
-  out[to++] = Math.min(literalLength, 15) << 4;
-  if (literalLength >= 15) to = writeLengthExtension(out, to, literalLength);
-  copyBytes(source, anchor, out, to, literalLength);
-  return to + literalLength - outStart;
+    return to + literalLength;
+  };
 }
