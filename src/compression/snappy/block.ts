@@ -244,8 +244,9 @@ export function maxSnappyBlockLength(length: number): number {
   return 32 + length + Math.floor(length / 6);
 }
 
-function emitLiteral(out: Uint8Array, to: number, source: Uint8Array, from: number, end: number): number {
-  const lengthMinusOne = end - from - 1;
+/** Writes the tag of a literal of `length` bytes at `out[to]`; returns where its bytes go. */
+function emitLiteralTag(out: Uint8Array, to: number, length: number): number {
+  const lengthMinusOne = length - 1;
   if (lengthMinusOne < 60) {
     out[to++] = lengthMinusOne << 2;
   } else if (lengthMinusOne < 256) {
@@ -256,8 +257,7 @@ function emitLiteral(out: Uint8Array, to: number, source: Uint8Array, from: numb
     out[to++] = lengthMinusOne & 0xff;
     out[to++] = lengthMinusOne >>> 8;
   }
-  copyBytes(source, from, out, to, end - from);
-  return to + end - from;
+  return to;
 }
 
 function emitCopy(out: Uint8Array, to: number, distance: number, length: number): number {
@@ -307,6 +307,8 @@ function matchLength(source: Uint8Array, view: DataView, a: number, b: number, e
  */
 type ElementEncoder = (length: number) => number;
 
+/** Room after the work buffers for literals copied by 8-byte words. */
+const COPY_SLACK = 8;
 let encoderInput: Uint8Array | undefined;
 let encoderOutput: Uint8Array | undefined;
 let elementEncoder: ElementEncoder | undefined;
@@ -321,8 +323,8 @@ let elementEncoder: ElementEncoder | undefined;
  */
 function encodeElements(source: Uint8Array, start: number, end: number, out: Uint8Array, to: number): number {
   if (encoderInput === undefined || encoderOutput === undefined || elementEncoder === undefined) {
-    encoderInput = new Uint8Array(MAX_SNAPPY_BLOCK_DECODED);
-    encoderOutput = new Uint8Array(maxSnappyBlockLength(MAX_SNAPPY_BLOCK_DECODED));
+    encoderInput = new Uint8Array(MAX_SNAPPY_BLOCK_DECODED + COPY_SLACK);
+    encoderOutput = new Uint8Array(maxSnappyBlockLength(MAX_SNAPPY_BLOCK_DECODED) + COPY_SLACK);
     elementEncoder = makeElementEncoder(encoderInput, encoderOutput, hashTable);
   }
   encoderInput.set(source.subarray(start, end));
@@ -334,6 +336,16 @@ function encodeElements(source: Uint8Array, start: number, end: number, out: Uin
 /** The element encoder over the work buffers `input` and `output` and the hash table `hashes`. Called once. */
 function makeElementEncoder(input: Uint8Array, output: Uint8Array, hashes: Uint16Array): ElementEncoder {
   const inputView = viewOf(input);
+  const outputView = viewOf(output);
+  /** Writes the literal `input[from, end)` at `output[to]`, copying 8-byte words past its end into the slack. */
+  const emitLiteral = (to: number, from: number, end: number): number => {
+    to = emitLiteralTag(output, to, end - from);
+    for (let done = 0; done < end - from; done += 8) {
+      outputView.setInt32(to + done, inputView.getInt32(from + done, true), true);
+      outputView.setInt32(to + done + 4, inputView.getInt32(from + done + 4, true), true);
+    }
+    return to + end - from;
+  };
   return (length) => {
     // The closure's constants in locals, read once (as in the decoder).
     const source = input;
@@ -377,7 +389,7 @@ function makeElementEncoder(input: Uint8Array, output: Uint8Array, hashes: Uint1
         if (value === view.getInt32(candidate, true)) break;
       }
 
-      to = emitLiteral(out, to, source, nextEmit, at);
+      to = emitLiteral(to, nextEmit, at);
 
       // Emit copies for as long as the bytes right after one copy match again.
       for (;;) {
@@ -401,7 +413,7 @@ function makeElementEncoder(input: Uint8Array, output: Uint8Array, hashes: Uint1
       }
     }
 
-    if (nextEmit < length) to = emitLiteral(out, to, source, nextEmit, length);
+    if (nextEmit < length) to = emitLiteral(to, nextEmit, length);
     return to;
   };
 }
@@ -414,6 +426,10 @@ function makeElementEncoder(input: Uint8Array, output: Uint8Array, hashes: Uint1
 export function compressSnappyBlock(source: Uint8Array, start: number, end: number, out: Uint8Array, to: number): number {
   to = writeUvarint(out, to, end - start);
   if (end - start === 0) return to;
-  if (end - start < MIN_NON_LITERAL_BLOCK_SIZE) return emitLiteral(out, to, source, start, end);
+  if (end - start < MIN_NON_LITERAL_BLOCK_SIZE) {
+    to = emitLiteralTag(out, to, end - start);
+    copyBytes(source, start, out, to, end - start);
+    return to + end - start;
+  }
   return encodeElements(source, start, end, out, to);
 }
