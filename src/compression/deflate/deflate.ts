@@ -163,7 +163,26 @@ function hashAt(view: DataView, at: number, first4: number): number {
 /** Where each stream is written before it is copied out. */
 const output = /*#__PURE__*/ new ReusedBuffer();
 
-/** Raw DEFLATE of `data`: a valid stream for any input, the empty one included. */
+/**
+ * Finds the matches of the first `n` bytes of the work input and writes them, block by block, to `writer`
+ * (all but the final block's closing bits).
+ */
+type MatchScanner = (n: number, writer: BitWriter) => void;
+
+/** The work input's first size: larger than any Loki block or symbol table at Loki's defaults. */
+const FIRST_WORK_INPUT = 4 << 20;
+let workInput: Uint8Array | undefined;
+let scanMatches: MatchScanner | undefined;
+
+/**
+ * Raw DEFLATE of `data`: a valid stream for any input, the empty one included.
+ *
+ * `data` is copied into a work buffer and compressed from there by a scanner made as a closure over it and the
+ * compressor's tables: V8 then compiles them as constants, without a map, detach or length check on each load
+ * (~14% faster, even with the copy). The buffer is allocated on first use, 4 MiB of which only the pages an
+ * input touches become resident; a larger input replaces it, and the scanner with it, which V8 then compiles
+ * without the constants (correct, ~14% slower, from then on).
+ */
 export function deflateRaw(data: Uint8Array): Uint8Array {
   const n = data.length;
   // Every block costs at most its stored size: the bytes, 5 per 64 KiB and a few bits; blocks are >= 32 KiB.
@@ -171,113 +190,133 @@ export function deflateRaw(data: Uint8Array): Uint8Array {
   head.fill(-1);
   litlenFreqs.fill(0);
   distanceFreqs.fill(0);
-  let symbolCount = 0;
-  let blockStart = 0;
-  // Positions that have the 5 bytes to hash.
-  const hashEnd = n - 4;
-  // 4-byte loads: V8 compiles DataView reads to one unaligned load each.
-  const view = viewOf(data);
-  // The module's tables in locals: read from the module scope, every access in the loop reloads the array and
-  // checks it again.
-  const headOf = head;
-  const previous = prev;
-  const out = symbols;
-  const litlenCounts = litlenFreqs;
-  const distanceCounts = distanceFreqs;
-  const lengthCode = LENGTH_CODE;
-  const distanceCode = DISTANCE_CODE;
-  let i = 0;
-  /** Positions searched in vain, less {@link MATCH_CREDIT} per byte matched since (never below 0). */
-  let misses = 0;
-  while (i < hashEnd) {
-    const current = view.getInt32(i, true);
-    const hash = hashAt(view, i, current);
-    let candidate = headOf[hash]!;
-    headOf[hash] = i;
-    previous[i & WINDOW_MASK] = candidate;
-    let bestLength = 3;
-    let bestDistance = 0;
-    // The match limits are worked out only when there is a candidate: on text with few matches (the symbol
-    // table's IDs) most positions have none. (An empty head is -1, below any `low`.)
-    const low = i > WINDOW_SIZE ? i - WINDOW_SIZE : 0;
-    if (candidate >= low) {
-      const maxLength = n - i < MAX_MATCH ? n - i : MAX_MATCH;
-      const enough = maxLength < NICE_LENGTH ? maxLength : NICE_LENGTH;
-      for (let chain = MAX_CHAIN; ; ) {
-        if (
-          data[candidate + bestLength] === data[i + bestLength] &&
-          view.getInt32(candidate, true) === current
-        ) {
-          let length = 4;
-          // 4 bytes per step; the first differing byte is the lowest set byte of the XOR (little-endian).
-          for (;;) {
-            if (length + 4 > maxLength) {
-              while (length < maxLength && data[candidate + length] === data[i + length]) length++;
-              break;
-            }
-            const diff = view.getInt32(candidate + length, true) ^ view.getInt32(i + length, true);
-            if (diff !== 0) {
-              length += (31 - Math.clz32(diff & -diff)) >>> 3;
-              break;
-            }
-            length += 4;
-          }
-          if (length > bestLength) {
-            bestLength = length;
-            bestDistance = i - candidate;
-            if (length >= enough) break;
-          }
-        }
-        if (--chain === 0) break;
-        candidate = previous[candidate & WINDOW_MASK]!;
-        if (candidate < low) break;
-      }
-    }
-    if (bestDistance !== 0) {
-      out[symbolCount++] = (bestDistance << 8) | (bestLength - 3);
-      litlenCounts[257 + lengthCode[bestLength - 3]!]!++;
-      const d = bestDistance - 1;
-      distanceCounts[d < 256 ? distanceCode[d]! : distanceCode[256 + (d >>> 7)]!]!++;
-      const matchEnd = i + bestLength;
-      if (bestLength <= MAX_INSERT) {
-        const insertEnd = matchEnd < hashEnd ? matchEnd : hashEnd;
-        for (let j = i + 1; j < insertEnd; j++) {
-          const h = hashAt(view, j, view.getInt32(j, true));
-          previous[j & WINDOW_MASK] = headOf[h]!;
-          headOf[h] = j;
-        }
-      }
-      i = matchEnd;
-      misses = misses > bestLength * MATCH_CREDIT ? misses - bestLength * MATCH_CREDIT : 0;
-    } else {
-      const literal = data[i]!;
-      out[symbolCount++] = literal;
-      litlenCounts[literal]!++;
-      i++;
-      if (++misses > SKIP_AFTER && i < hashEnd && symbolCount < BLOCK_SYMBOLS) {
-        // Deep in text that does not repeat: the next byte goes out as a literal without a search from it.
-        const skipped = data[i]!;
-        out[symbolCount++] = skipped;
-        litlenCounts[skipped]!++;
-        i++;
-      }
-    }
-    if (symbolCount === BLOCK_SYMBOLS) {
-      writeBlock(writer, data, blockStart, i, symbolCount, false);
-      blockStart = i;
-      symbolCount = 0;
-      litlenFreqs.fill(0);
-      distanceFreqs.fill(0);
-    }
+  if (workInput === undefined || scanMatches === undefined || workInput.length < n) {
+    workInput = new Uint8Array(Math.max(n, FIRST_WORK_INPUT));
+    scanMatches = makeMatchScanner(workInput, head, prev, symbols, litlenFreqs, distanceFreqs);
   }
-  // The last 4 bytes cannot start a match; the symbol buffer has room for them.
-  for (; i < n; i++) {
-    symbols[symbolCount++] = data[i]!;
-    litlenFreqs[data[i]!]!++;
-  }
-  writeBlock(writer, data, blockStart, n, symbolCount, true);
+  workInput.set(data);
+  scanMatches(n, writer);
   writer.align();
   return writer.out.slice(0, writer.pos);
+}
+
+/** The match scanner over the work input `input` and the compressor's tables. */
+function makeMatchScanner(
+  input: Uint8Array,
+  headTable: Int32Array,
+  previousTable: Int32Array,
+  symbolTable: Int32Array,
+  litlenCountTable: Int32Array,
+  distanceCountTable: Int32Array,
+): MatchScanner {
+  const inputView = viewOf(input);
+  return (n, writer) => {
+    let symbolCount = 0;
+    let blockStart = 0;
+    // Positions that have the 5 bytes to hash.
+    const hashEnd = n - 4;
+    // The closure's constants in locals, read once (V8 re-reads and re-checks a closure variable at every use).
+    // 4-byte loads: V8 compiles DataView reads to one unaligned load each.
+    const data = input;
+    const view = inputView;
+    const headOf = headTable;
+    const previous = previousTable;
+    const out = symbolTable;
+    const litlenCounts = litlenCountTable;
+    const distanceCounts = distanceCountTable;
+    const lengthCode = LENGTH_CODE;
+    const distanceCode = DISTANCE_CODE;
+    let i = 0;
+    /** Positions searched in vain, less {@link MATCH_CREDIT} per byte matched since (never below 0). */
+    let misses = 0;
+    while (i < hashEnd) {
+      const current = view.getInt32(i, true);
+      const hash = hashAt(view, i, current);
+      let candidate = headOf[hash]!;
+      headOf[hash] = i;
+      previous[i & WINDOW_MASK] = candidate;
+      let bestLength = 3;
+      let bestDistance = 0;
+      // The match limits are worked out only when there is a candidate: on text with few matches (the symbol
+      // table's IDs) most positions have none. (An empty head is -1, below any `low`.)
+      const low = i > WINDOW_SIZE ? i - WINDOW_SIZE : 0;
+      if (candidate >= low) {
+        const maxLength = n - i < MAX_MATCH ? n - i : MAX_MATCH;
+        const enough = maxLength < NICE_LENGTH ? maxLength : NICE_LENGTH;
+        for (let chain = MAX_CHAIN; ; ) {
+          if (
+            data[candidate + bestLength] === data[i + bestLength] &&
+            view.getInt32(candidate, true) === current
+          ) {
+            let length = 4;
+            // 4 bytes per step; the first differing byte is the lowest set byte of the XOR (little-endian).
+            for (;;) {
+              if (length + 4 > maxLength) {
+                while (length < maxLength && data[candidate + length] === data[i + length]) length++;
+                break;
+              }
+              const diff = view.getInt32(candidate + length, true) ^ view.getInt32(i + length, true);
+              if (diff !== 0) {
+                length += (31 - Math.clz32(diff & -diff)) >>> 3;
+                break;
+              }
+              length += 4;
+            }
+            if (length > bestLength) {
+              bestLength = length;
+              bestDistance = i - candidate;
+              if (length >= enough) break;
+            }
+          }
+          if (--chain === 0) break;
+          candidate = previous[candidate & WINDOW_MASK]!;
+          if (candidate < low) break;
+        }
+      }
+      if (bestDistance !== 0) {
+        out[symbolCount++] = (bestDistance << 8) | (bestLength - 3);
+        litlenCounts[257 + lengthCode[bestLength - 3]!]!++;
+        const d = bestDistance - 1;
+        distanceCounts[d < 256 ? distanceCode[d]! : distanceCode[256 + (d >>> 7)]!]!++;
+        const matchEnd = i + bestLength;
+        if (bestLength <= MAX_INSERT) {
+          const insertEnd = matchEnd < hashEnd ? matchEnd : hashEnd;
+          for (let j = i + 1; j < insertEnd; j++) {
+            const h = hashAt(view, j, view.getInt32(j, true));
+            previous[j & WINDOW_MASK] = headOf[h]!;
+            headOf[h] = j;
+          }
+        }
+        i = matchEnd;
+        misses = misses > bestLength * MATCH_CREDIT ? misses - bestLength * MATCH_CREDIT : 0;
+      } else {
+        const literal = data[i]!;
+        out[symbolCount++] = literal;
+        litlenCounts[literal]!++;
+        i++;
+        if (++misses > SKIP_AFTER && i < hashEnd && symbolCount < BLOCK_SYMBOLS) {
+          // Deep in text that does not repeat: the next byte goes out as a literal without a search from it.
+          const skipped = data[i]!;
+          out[symbolCount++] = skipped;
+          litlenCounts[skipped]!++;
+          i++;
+        }
+      }
+      if (symbolCount === BLOCK_SYMBOLS) {
+        writeBlock(writer, data, blockStart, i, symbolCount, false);
+        blockStart = i;
+        symbolCount = 0;
+        litlenCounts.fill(0);
+        distanceCounts.fill(0);
+      }
+    }
+    // The last 4 bytes cannot start a match; the symbol buffer has room for them.
+    for (; i < n; i++) {
+      out[symbolCount++] = data[i]!;
+      litlenCounts[data[i]!]!++;
+    }
+    writeBlock(writer, data, blockStart, n, symbolCount, true);
+  };
 }
 
 /**
