@@ -103,47 +103,24 @@ const ADAPT_SKIP_LOG = 7;
  */
 const hashTable = /*#__PURE__*/ new Uint16Array(1 << 16);
 
-// pierrec's hash: bits 48-63 of (the 6 bytes at the position << 16) * 227718039650203, i.e. bits 32-47 of the
-// 48-bit value times the prime. With the value as HIGH * 2^32 + LOW and the prime as PRIME_HIGH * 2^32 +
-// PRIME_LOW, those bits are (LOW * PRIME_LOW >> 32) + LOW * PRIME_HIGH + HIGH * PRIME_LOW, mod 2^16: `Math.imul`
-// (32-bit products that wrap, keeping the low bits that count) gives the last two terms.
-const PRIME_HIGH = 0xcf1b;
-const PRIME_LOW = 0xbcdcbf9b;
-const TWO_TO_MINUS_32 = 2 ** -32;
+// pierrec's hash: bits 48-63 of (the 6 bytes at the position << 16) * 227718039650203 mod 2^64, i.e. bits 32-47
+// of X * PRIME mod 2^48 for the 48-bit value X. In 24-bit halves, X = XH * 2^24 + XL and PRIME = 0xcf1bbc * 2^24 +
+// 0xdcbf9b, that is (MID * 2^24 + XL * 0xdcbf9b) mod 2^48 with MID = XH * 0xdcbf9b + XL * 0xcf1bbc mod 2^24 (the
+// XH * 0xcf1bbc term is a multiple of 2^48). `Math.imul` gives MID exactly (it keeps the low 32 bits of each
+// product), and the sum is below 2^49, exact in a double: two integer and two double multiplies, no rounding
+// (~4% faster than taking the high word of a 64-bit product from a double and correcting it). The constants are
+// literals for the reason given in `makeBlockCompressor`.
 
 /**
  * @internal The 16-bit hash of 6 bytes: `low` holds the first 4 (little-endian), the low 16 bits of `high` the
  * other 2. Exported for its test against 64-bit arithmetic.
  */
 export function hashOf(low: number, high: number): number {
-  // The high word of LOW * PRIME_LOW, the one term that needs all 64 bits of a product: the double product is
-  // within 2^10 of the exact one, whose low word `Math.imul` gives exactly. Subtracting that word (rounding by
-  // up to 2^10 more) and scaling leaves the high word within 2^-21, so + 0.5 and truncating give it exactly.
-  // Three multiplies where 16-bit halves took six: the compressor ~5% faster.
-  const unsigned = low >>> 0;
-  const productHigh = ((unsigned * PRIME_LOW - (Math.imul(low, PRIME_LOW) >>> 0)) * TWO_TO_MINUS_32 + 0.5) >>> 0;
-  return (productHigh + Math.imul(low, PRIME_HIGH) + Math.imul(high & 0xffff, PRIME_LOW)) & 0xffff;
-}
-
-/**
- * The candidate position for `hash` at `position`: the stored low 16 bits, placed in the window before it.
- * The table is passed in because V8 re-reads and re-checks a module binding on every use.
- */
-function candidateFor(table: Uint16Array, hash: number, position: number): number {
-  const candidate = (position & ~WINDOW_MASK) + table[hash]!;
-  // One window back when at or past `position`, without a branch: past the first 64 KiB of a block that is
-  // random, and the branch cost the compressor ~15% on 256 KiB blocks.
-  return candidate - (((position - candidate - 1) >> 31) & WINDOW_SIZE);
-}
-
-function remember(table: Uint16Array, hash: number, position: number): void {
-  table[hash] = position;
-}
-
-/** Whether `candidate` starts a match of at least 4 bytes for `at`, whose 4 bytes are `value`, within the window. */
-function matchesAt(view: DataView, at: number, value: number, candidate: number): boolean {
-  const distance = at - candidate;
-  return distance > 0 && distance < WINDOW_SIZE && value === view.getInt32(candidate, true);
+  const lowHalf = low & 0xffffff;
+  const highHalf = (low >>> 24) | ((high & 0xffff) << 8);
+  const mid = (Math.imul(highHalf, 0xdcbf9b) + Math.imul(lowHalf, 0xcf1bbc)) & 0xffffff;
+  // Below 2^17 after the scaling by 2^-32, so `&` truncates it exactly.
+  return ((mid * 0x1000000 + lowHalf * 0xdcbf9b) * 2 ** -32) & 0xffff;
 }
 
 /** Bytes of the 255-run that extends a length field of `value` (the 4-bit nibble already holds 15). */
@@ -200,15 +177,38 @@ export function compressLz4Block(source: Uint8Array, out: Uint8Array, outStart: 
 function makeBlockCompressor(input: Uint8Array, output: Uint8Array, hashes: Uint16Array): BlockCompressor {
   const inputView = viewOf(input);
   const outputView = viewOf(output);
+  // The module's constants copied into this scope. In an ES module (and in the bundles esbuild makes of one), a
+  // module-level constant is a module variable, which V8 reloads and checks at every use; copied here, the
+  // closures below see them as constants, as they see the buffers (the compressor ~8% faster).
+  const windowSize = WINDOW_SIZE;
+  const windowMask = WINDOW_MASK;
+  const matchFinderLimit = MATCH_FINDER_LIMIT;
+  const adaptSkipLog = ADAPT_SKIP_LOG;
+  const minMatch = MIN_MATCH;
+
+  /** The candidate position for `hash` at `position`: the stored low 16 bits, placed in the window before it. */
+  const candidateFor = (hash: number, position: number): number => {
+    const candidate = (position & ~windowMask) + hashes[hash]!;
+    // One window back when at or past `position`, without a branch: past the first 64 KiB of a block that is
+    // random, and the branch cost the compressor ~15% on 256 KiB blocks.
+    return candidate - (((position - candidate - 1) >> 31) & windowSize);
+  };
+
+  /** Whether `candidate` starts a match of at least 4 bytes for `at`, whose 4 bytes are `value`, within the window. */
+  const matchesAt = (at: number, value: number, candidate: number): boolean => {
+    const distance = at - candidate;
+    return distance > 0 && distance < windowSize && value === inputView.getInt32(candidate, true);
+  };
+
   return (length) => {
-    // The closure's constants in locals, read once (V8 re-reads and re-checks a closure variable at every use).
+    // The buffers in locals, as the decoders have them (measured faster there).
     const source = input;
     const view = inputView;
     const outView = outputView;
     const out = output;
     const table = hashes;
     table.fill(0);
-    const scanEnd = length - MATCH_FINDER_LIMIT;
+    const scanEnd = length - matchFinderLimit;
     let at = 0;
     let to = 0;
     let anchor = 0;
@@ -221,26 +221,26 @@ function makeBlockCompressor(input: Uint8Array, output: Uint8Array, hashes: Uint
       const hash = hashOf(first, second);
       const atPlus1 = (first >>> 8) | (second << 24);
       const hash2 = hashOf(atPlus1, second >>> 8);
-      const candidate = candidateFor(table, hash, at);
-      const candidate2 = candidateFor(table, hash2, at + 1);
-      remember(table, hash, at);
-      remember(table, hash2, at + 1);
+      const candidate = candidateFor(hash, at);
+      const candidate2 = candidateFor(hash2, at + 1);
+      table[hash] = at;
+      table[hash2] = at + 1;
 
       let distance: number;
-      if (matchesAt(view, at, first, candidate)) {
+      if (matchesAt(at, first, candidate)) {
         distance = at - candidate;
       } else {
         const atPlus2 = (first >>> 16) | (second << 16);
         const hash3 = hashOf(atPlus2, second >>> 16);
-        const candidate3 = candidateFor(table, hash3, at + 2);
+        const candidate3 = candidateFor(hash3, at + 2);
         at += 1;
-        if (matchesAt(view, at, atPlus1, candidate2)) {
+        if (matchesAt(at, atPlus1, candidate2)) {
           distance = at - candidate2;
         } else {
           at += 1;
-          remember(table, hash3, at);
-          if (!matchesAt(view, at, atPlus2, candidate3)) {
-            at += 2 + ((at - anchor) >> ADAPT_SKIP_LOG);
+          table[hash3] = at;
+          if (!matchesAt(at, atPlus2, candidate3)) {
+            at += 2 + ((at - anchor) >> adaptSkipLog);
             continue;
           }
           distance = at - candidate3;
@@ -249,13 +249,13 @@ function makeBlockCompressor(input: Uint8Array, output: Uint8Array, hashes: Uint
 
       // A 4-byte match: extend it backwards over the pending literals, then forwards 8 bytes at a time.
       let literalLength = at - anchor;
-      let matchLength = MIN_MATCH;
+      let matchLength = minMatch;
       for (let back = at - distance - 1; literalLength > 0 && back >= 0 && source[at - 1] === source[back]; back--) {
         at--;
         literalLength--;
         matchLength++;
       }
-      const matchCounted = at + MIN_MATCH;
+      const matchCounted = at + minMatch;
       at += matchLength;
       // Two 32-bit compares per 8 bytes; a differing word's lowest set bit says how many of its bytes match.
       while (at + 8 <= scanEnd) {
@@ -294,7 +294,7 @@ function makeBlockCompressor(input: Uint8Array, output: Uint8Array, hashes: Uint
 
       if (at >= scanEnd) break;
       // The 6 bytes at `at - 2`, read here rather than through a helper, for the same reason.
-      remember(table, hashOf(view.getInt32(at - 2, true), view.getUint16(at + 2, true)), at - 2);
+      table[hashOf(view.getInt32(at - 2, true), view.getUint16(at + 2, true))] = at - 2;
     }
 
     // Nothing matched: pierrec reports the block incompressible.

