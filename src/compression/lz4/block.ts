@@ -106,10 +106,12 @@ const hashTable = /*#__PURE__*/ new Uint16Array(1 << 16);
 // pierrec's hash: bits 48-63 of (the 6 bytes at the position << 16) * 227718039650203 mod 2^64, i.e. bits 32-47
 // of X * PRIME mod 2^48 for the 48-bit value X. In 24-bit halves, X = XH * 2^24 + XL and PRIME = 0xcf1bbc * 2^24 +
 // 0xdcbf9b, that is (MID * 2^24 + XL * 0xdcbf9b) mod 2^48 with MID = XH * 0xdcbf9b + XL * 0xcf1bbc mod 2^24 (the
-// XH * 0xcf1bbc term is a multiple of 2^48). `Math.imul` gives MID exactly (it keeps the low 32 bits of each
-// product), and the sum is below 2^49, exact in a double: two integer and two double multiplies, no rounding
-// (~4% faster than taking the high word of a 64-bit product from a double and correcting it). The constants are
-// literals for the reason given in `makeBlockCompressor`.
+// XH * 0xcf1bbc term is a multiple of 2^48); `Math.imul` gives MID exactly, as it keeps the low 32 bits of each
+// product. With XL * 0xdcbf9b = H * 2^24 + L (L < 2^24), bits 32-47 of (MID + H) * 2^24 + L are bits 8-23 of
+// MID + H: L cannot carry into them. H is the product scaled by 2^-24, exact in a double (below 2^48, it has at
+// most 48 significant bits), then truncated. One double multiply in all: the hash ~17% faster than with the whole
+// sum in doubles, which was ~4% faster than taking the high word of a 64-bit product from a double and
+// correcting it. The constants are literals for the reason given in `makeBlockCompressor`.
 
 /**
  * @internal The 16-bit hash of 6 bytes: `low` holds the first 4 (little-endian), the low 16 bits of `high` the
@@ -119,8 +121,7 @@ export function hashOf(low: number, high: number): number {
   const lowHalf = low & 0xffffff;
   const highHalf = (low >>> 24) | ((high & 0xffff) << 8);
   const mid = (Math.imul(highHalf, 0xdcbf9b) + Math.imul(lowHalf, 0xcf1bbc)) & 0xffffff;
-  // Below 2^17 after the scaling by 2^-32, so `&` truncates it exactly.
-  return ((mid * 0x1000000 + lowHalf * 0xdcbf9b) * 2 ** -32) & 0xffff;
+  return ((mid + ((lowHalf * (0xdcbf9b / 0x1000000)) | 0)) >>> 8) & 0xffff;
 }
 
 /** Bytes of the 255-run that extends a length field of `value` (the 4-bit nibble already holds 15). */
