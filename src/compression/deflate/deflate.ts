@@ -202,9 +202,8 @@ function makeMatchScanner(
   distanceCountTable: Int32Array,
 ): MatchScanner {
   const inputView = viewOf(input);
-  // The module's constants copied into this scope. In an ES module (and in the bundles esbuild makes of one), a
-  // module-level constant is a module variable, which V8 reloads and checks at every use; copied here, the
-  // scanner sees them as constants, as it sees the buffers.
+  // The module's constants copied into this scope, for V8 to fold them in as it does the buffers (~7% faster;
+  // why: see `makeElementEncoder` in `snappy/block.ts`).
   const hashShift = HASH_SHIFT;
   const windowSize = WINDOW_SIZE;
   const windowMask = WINDOW_MASK;

@@ -178,9 +178,8 @@ export function compressLz4Block(source: Uint8Array, out: Uint8Array, outStart: 
 function makeBlockCompressor(input: Uint8Array, output: Uint8Array, hashes: Uint16Array): BlockCompressor {
   const inputView = viewOf(input);
   const outputView = viewOf(output);
-  // The module's constants copied into this scope. In an ES module (and in the bundles esbuild makes of one), a
-  // module-level constant is a module variable, which V8 reloads and checks at every use; copied here, the
-  // closures below see them as constants, as they see the buffers (the compressor ~8% faster).
+  // The module's constants copied into this scope, for V8 to fold them in as it does the buffers (~14% faster;
+  // why: see `makeElementEncoder` in `snappy/block.ts`).
   const windowSize = WINDOW_SIZE;
   const windowMask = WINDOW_MASK;
   const matchFinderLimit = MATCH_FINDER_LIMIT;
