@@ -68,6 +68,19 @@ describe('deflateRaw', () => {
     );
   });
 
+  it('compresses an input the same before and after a larger one than its work buffer holds (which replaces it)', () => {
+    const block = logText(300_000, 5);
+    const prefix = block.subarray(0, 100_000);
+    const before = roundTrip(block, 'before');
+    const prefixBefore = roundTrip(prefix, 'prefix before');
+    // Larger than any input the tests gave it so far, whatever their order: the work input is replaced.
+    const large = logText(9 << 20, 6);
+    expect(same(inflateRaw(deflateRaw(large), large.length, large.length, 'flate').output, large)).toBe(true);
+    // A shorter input than the last, over other bytes the last one left in the work buffer.
+    expect(same(roundTrip(prefix, 'prefix after'), prefixBefore)).toBe(true);
+    expect(same(roundTrip(block, 'after'), before)).toBe(true);
+  });
+
   it("compresses the benchmark's 256 KiB log block to the size of zlib level 3's", () => {
     const block = logTextBlock();
     const ours = roundTrip(block, 'benchmark block');
