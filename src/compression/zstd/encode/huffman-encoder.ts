@@ -200,9 +200,11 @@ const streamState = /*#__PURE__*/ new Int32Array(3);
  * on every call).
  */
 function appendSymbols(literals: Uint8Array, start: number, end: number, packed: Uint32Array, view: DataView): void {
-  let position = streamState[0]!;
-  let bits = streamState[1]!;
-  let pending = streamState[2]!;
+  // The module binding in a local: V8 re-reads and re-checks a module binding at every use (~1.5% of zstd encode).
+  const state = streamState;
+  let position = state[0]!;
+  let bits = state[1]!;
+  let pending = state[2]!;
   for (let i = end - 1; i >= start; i -= 2) {
     const last = packed[literals[i]!]!;
     bits |= (last >>> 4) << pending;
@@ -217,9 +219,9 @@ function appendSymbols(literals: Uint8Array, start: number, end: number, packed:
     position += bytes;
     bits >>>= bytes << 3;
     pending &= 7;
-    streamState[0] = position;
-    streamState[1] = bits;
-    streamState[2] = pending;
+    state[0] = position;
+    state[1] = bits;
+    state[2] = pending;
   }
 }
 
