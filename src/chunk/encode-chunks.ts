@@ -86,7 +86,7 @@ class ChunkSequence {
       duplicates: this.duplicates,
       rejected: this.rejected,
     };
-    this.writer = new ChunkWriter(this.options);
+    this.writer = writer.successor(this.options);
     this.duplicates = 0;
     this.rejected = 0;
     return chunk;

@@ -37,6 +37,14 @@ export class Symbolizer {
   /** Hash of the string {@link hashAndStage} last saw. */
   private lastHash = 0;
 
+  /** Forgets every symbol, keeping the buffers (for the next chunk of a stream, see `encodeChunks`). */
+  reset(): void {
+    this.symbols.length = 0;
+    this.uncompressedSize = 0;
+    this.tableLength = 0;
+    this.slots.fill(-1);
+  }
+
   /** The id of `symbol`, or -1 when it is not in the table. */
   find(symbol: string): number {
     this.hashAndStage(symbol, false);

@@ -5,7 +5,6 @@
  * writer keeps every entry exactly and still writes a chunk Loki reads correctly.
  */
 import { ByteWriter } from '../binary/byte-writer.js';
-import { grownBytes } from '../binary/grow.js';
 import { crc32c } from '../checksum/crc32c.js';
 import { CodecId, type Codec, type CodecName } from '../compression/codec.js';
 import { defaultCodecRegistry } from '../compression/defaults.js';
@@ -73,16 +72,20 @@ export class ChunkWriter {
 
   private readonly codec: Codec;
   private readonly codecs: CodecRegistry;
-  private readonly head: HeadBlock;
+  private head: HeadBlock;
   private symbolizer = new Symbolizer();
   private blocks: CutBlock[] = [];
   /** Sum of the cut blocks' compressed lengths (Loki's `cutBlockSize`). */
   private cutBlockSize = 0;
   /** Where an unordered head's entries are written sorted when cut. */
-  private readonly sortedPayload = new ByteWriter(64 * 1024);
+  private sortedPayload = new ByteWriter(64 * 1024);
   private symbolIds = new Int32Array(32);
-  /** By symbol id: 1 when the symbol was checked as a structured-metadata name Loki can read. */
-  private checkedNames = new Uint8Array(64);
+  /**
+   * The structured-metadata names interned so far (so checked as names Loki can read), with their symbol ids. A
+   * `Map` rather than the symbolizer's own lookup: names repeat on every entry, usually as the same string
+   * (literals, and the short strings `JSON.parse` interns), whose hash V8 keeps in the string.
+   */
+  private nameIds = new Map<string, number>();
   private finished: Uint8Array | null = null;
 
   /**
@@ -102,6 +105,23 @@ export class ChunkWriter {
     this.codec.compress(new Uint8Array(0));
     this.encoding = Object.freeze({ id: this.codec.id, name: this.codec.name });
     this.head = new HeadBlock(this.format);
+  }
+
+  /**
+   * @internal A new writer with the same options for the next chunk of a stream, taking over this finished
+   * writer's buffers (the head block's, the symbol table's), which grew to a chunk's size: a stream of chunks then
+   * allocates and copies them once, not once per chunk. This writer must not be used afterwards.
+   */
+  successor(options: ChunkWriterOptions): ChunkWriter {
+    const next = new ChunkWriter(options);
+    if (next.format === this.format) {
+      this.head.reset();
+      this.symbolizer.reset();
+      next.head = this.head;
+      next.symbolizer = this.symbolizer;
+      next.sortedPayload = this.sortedPayload;
+    }
+    return next;
   }
 
   /**
@@ -264,7 +284,7 @@ export class ChunkWriter {
     rebuilt.cut(); // Entries arrive sorted, so the rebuilt blocks never overlap.
     this.blocks = rebuilt.blocks;
     this.symbolizer = rebuilt.symbolizer;
-    this.checkedNames = rebuilt.checkedNames;
+    this.nameIds = rebuilt.nameIds;
     this.cutBlockSize = rebuilt.cutBlockSize;
   }
 
@@ -283,8 +303,8 @@ export class ChunkWriter {
   }
 
   /**
-   * Looks the names up without interning them (ids, or -1 for new ones, into `symbolIds`), and checks each name
-   * not yet checked: Loki's reader renames structured-metadata names to Prometheus label names and fails the whole
+   * Looks the names up among those already interned (ids, or -1 for new ones, into `symbolIds`), and checks each
+   * new one: Loki's reader renames structured-metadata names to Prometheus label names and fails the whole
    * query when one becomes only underscores (`"é"`, `"."`, `"_"`), so such an entry is refused.
    */
   private findSymbols(pairs: Pairs): void {
@@ -292,9 +312,9 @@ export class ChunkWriter {
     const ids = this.symbolIds;
     for (let i = 0; i < pairs.length; i++) {
       const name = pairs[i]![0];
-      const nameId = this.symbolizer.find(name);
-      if (nameId < 0 || this.checkedNames[nameId] !== 1) checkName(name);
-      ids[2 * i] = nameId;
+      const nameId = this.nameIds.get(name);
+      if (nameId === undefined) checkName(name);
+      ids[2 * i] = nameId ?? -1;
     }
   }
 
@@ -302,11 +322,12 @@ export class ChunkWriter {
   private addSymbols(pairs: Pairs): void {
     const ids = this.symbolIds;
     for (let i = 0; i < pairs.length; i++) {
-      if (ids[2 * i]! < 0) ids[2 * i] = this.symbolizer.add(pairs[i]![0]);
+      if (ids[2 * i]! < 0) {
+        const name = pairs[i]![0];
+        ids[2 * i] = this.symbolizer.add(name);
+        this.nameIds.set(name, ids[2 * i]!);
+      }
       ids[2 * i + 1] = this.symbolizer.add(pairs[i]![1]);
-      const nameId = ids[2 * i]!;
-      if (nameId >= this.checkedNames.length) this.checkedNames = grownBytes(this.checkedNames, this.checkedNames.length, nameId + 1);
-      this.checkedNames[nameId] = 1;
     }
   }
 
