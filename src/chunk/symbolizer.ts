@@ -45,15 +45,9 @@ export class Symbolizer {
     this.slots.fill(-1);
   }
 
-  /** The id of `symbol`, or -1 when it is not in the table. */
-  find(symbol: string): number {
-    this.hashAndStage(symbol, false);
-    return this.lookup(symbol, this.lastHash);
-  }
-
   /** The id of `symbol`, interning it when new. */
   add(symbol: string): number {
-    const ascii = this.hashAndStage(symbol, true);
+    const ascii = this.hashAndStage(symbol);
     const hash = this.lastHash;
     const known = this.lookup(symbol, hash);
     if (known >= 0) return known;
@@ -96,26 +90,22 @@ export class Symbolizer {
   }
 
   /**
-   * Hashes `symbol`'s code units into {@link lastHash}; with `stage`, also writes them as bytes after the table
-   * (behind room for the length prefix), which is the symbol's encoding when it is ASCII. Returns whether it is.
+   * Hashes `symbol`'s code units into {@link lastHash} and writes them as bytes after the table (behind room for
+   * the length prefix), which is the symbol's encoding when it is ASCII. Returns whether it is.
    */
-  private hashAndStage(symbol: string, stage: boolean): boolean {
+  private hashAndStage(symbol: string): boolean {
     const n = symbol.length;
     let hash = HASH_SEED;
     let high = 0;
-    if (stage) {
-      // Room for the longest prefix and UTF-8 (at most 3 bytes per code unit), should it not be ASCII.
-      this.ensureTableCapacity(this.tableLength + 5 + n * 3);
-      const table = this.table;
-      let at = this.tableLength + uvarintLength(n);
-      for (let i = 0; i < n; i++) {
-        const code = symbol.charCodeAt(i);
-        table[at++] = code;
-        high |= code;
-        hash = Math.imul(hash ^ code, 0x01000193);
-      }
-    } else {
-      for (let i = 0; i < n; i++) hash = Math.imul(hash ^ symbol.charCodeAt(i), 0x01000193);
+    // Room for the longest prefix and UTF-8 (at most 3 bytes per code unit), should it not be ASCII.
+    this.ensureTableCapacity(this.tableLength + 5 + n * 3);
+    const table = this.table;
+    let at = this.tableLength + uvarintLength(n);
+    for (let i = 0; i < n; i++) {
+      const code = symbol.charCodeAt(i);
+      table[at++] = code;
+      high |= code;
+      hash = Math.imul(hash ^ code, 0x01000193);
     }
     // FNV-1a mixes the low bits poorly, and the slot is taken from them.
     this.lastHash = Math.imul(hash ^ (hash >>> 16), 0x85ebca6b) ^ (hash >>> 13);
