@@ -111,15 +111,25 @@ export async function* encodeChunks(
   if (last) yield last;
 }
 
+const ARRAY_ITERATOR = /*#__PURE__*/ (() => Array.prototype[Symbol.iterator])();
+
 /** {@link encodeChunks} for a synchronous iterable, without promises. */
 export function* encodeChunksSync(
   entries: Iterable<EntryInput>,
   options: EncodeChunksOptions = {},
 ): Generator<EncodedChunk, void, undefined> {
   const sequence = new ChunkSequence(options);
-  for (const entry of entries) {
-    const done = sequence.push(entry);
-    if (done) yield done;
+  if (Array.isArray(entries) && entries[Symbol.iterator] === ARRAY_ITERATOR) {
+    // A plain array by index: V8 does not inline the iterator protocol into a generator (~0.5% of the encode).
+    for (let i = 0; i < entries.length; i++) {
+      const done = sequence.push(entries[i] as EntryInput);
+      if (done) yield done;
+    }
+  } else {
+    for (const entry of entries) {
+      const done = sequence.push(entry);
+      if (done) yield done;
+    }
   }
   const last = sequence.end();
   if (last) yield last;

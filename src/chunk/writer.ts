@@ -177,8 +177,8 @@ export class ChunkWriter {
     if (this.targetSize === 0) return this.blocks.length < BLOCKS_PER_CHUNK;
     const used = this.head.size + this.cutBlockSize + (this.head.withMetadata ? this.symbolizer.uncompressedSize : 0);
     // UTF-8 takes at most 3 bytes per UTF-16 code unit: only near the target are the exact lengths worth counting.
-    if (used + entrySize(line, pairs, maxUtf8Length) < this.targetSize) return true;
-    return used + entrySize(line, pairs, utf8ByteLength) < this.targetSize;
+    if (used + entrySizeBound(line, pairs) < this.targetSize) return true;
+    return used + entrySize(line, pairs) < this.targetSize;
   }
 
   /** Structured metadata as stored: format 4 only, sorted by name. */
@@ -337,13 +337,18 @@ export class ChunkWriter {
 }
 
 /** The bytes `SpaceFor` counts for an entry: its line, and its structured-metadata names and values. */
-function entrySize(line: string | Uint8Array, pairs: Pairs, stringLength: (text: string) => number): number {
-  let size = typeof line === 'string' ? stringLength(line) : line.length;
-  for (let i = 0; i < pairs.length; i++) size += stringLength(pairs[i]![0]) + stringLength(pairs[i]![1]);
+function entrySize(line: string | Uint8Array, pairs: Pairs): number {
+  let size = typeof line === 'string' ? utf8ByteLength(line) : line.length;
+  for (let i = 0; i < pairs.length; i++) size += utf8ByteLength(pairs[i]![0]) + utf8ByteLength(pairs[i]![1]);
   return size;
 }
 
-const maxUtf8Length = (text: string): number => text.length * 3;
+/** At least {@link entrySize}, without reading the strings: their UTF-8 takes at most 3 bytes per code unit. */
+function entrySizeBound(line: string | Uint8Array, pairs: Pairs): number {
+  let size = typeof line === 'string' ? 3 * line.length : line.length;
+  for (let i = 0; i < pairs.length; i++) size += 3 * (pairs[i]![0].length + pairs[i]![1].length);
+  return size;
+}
 
 /** @throws {LokiChunkError} `INVALID_ARGUMENT` for a name Loki's reader cannot rename. */
 function checkName(name: string): void {

@@ -93,6 +93,25 @@ describe('encodeChunks', () => {
     for (const got of [fromAsync, fromStream, fromSync]) expect(got.map((chunk) => chunk.bytes)).toEqual(expected);
   });
 
+  it('encodeChunksSync reads any iterable, and an array through its own iterator when it has one', () => {
+    const expected = [...encodeChunksSync(entries(25), options)].map((chunk) => chunk.bytes);
+    function* generate() {
+      yield* entries(25);
+    }
+    const fromGenerator = [...encodeChunksSync(generate(), options)];
+    const fromSet = [...encodeChunksSync(new Set(entries(25)), options)];
+    for (const got of [fromGenerator, fromSet]) expect(got.map((chunk) => chunk.bytes)).toEqual(expected);
+    // An array whose iterator yields only every other entry is read through that iterator.
+    const everyOther = entries(25);
+    Object.defineProperty(everyOther, Symbol.iterator, {
+      value: function* (this: EntryInput[]) {
+        for (let i = 0; i < this.length; i += 2) yield this[i]!;
+      },
+    });
+    const chunks = [...encodeChunksSync(everyOther, options)];
+    expect(chunks.reduce((sum, chunk) => sum + chunk.entryCount, 0)).toBe(13);
+  });
+
   it('counts duplicates per chunk', () => {
     const input = [{ timestamp: 1n, line: 'a' }, { timestamp: 1n, line: 'a' }, { timestamp: 2n, line: 'b' }];
     const [chunk] = [...encodeChunksSync(input, { encoding: 'none' })];
