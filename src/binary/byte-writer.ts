@@ -70,6 +70,15 @@ export class ByteWriter {
     this.view = new DataView(this.buf.buffer);
   }
 
+  /**
+   * Makes room for `n` more bytes and returns the buffer, for a caller that writes them itself from
+   * {@link length} on and then moves {@link length} past them.
+   */
+  room(n: number): Uint8Array {
+    this.reserve(n);
+    return this.buf;
+  }
+
   /** Appends one byte. */
   u8(value: number): void {
     this.reserve(1);
@@ -151,9 +160,9 @@ export class ByteWriter {
     this.view.setUint32(offset, value >>> 0);
   }
 
-  /** The bytes written so far, as a view into the internal buffer (valid until the next write). */
-  subarray(): Uint8Array {
-    return this.buf.subarray(0, this.length);
+  /** Bytes `[start, end)` of those written (default: all), as a view into the internal buffer (valid until the next write). */
+  subarray(start = 0, end = this.length): Uint8Array {
+    return this.buf.subarray(start, end);
   }
 
   /** A copy of the bytes written so far. */

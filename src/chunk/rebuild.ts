@@ -23,18 +23,31 @@ export function blocksOverlap(blocks: readonly CutBlock[]): boolean {
 const EMPTY_LINE = new Uint8Array(0);
 
 /**
- * Every entry of `blocks` in the order Loki's rebuild appends them: its loser-tree merge by timestamp, where every
- * entry carries the same labels (the rebuild bypasses the query pipeline), so ties fall to the tree's structure.
+ * Every entry of `blocks` (compressed in `blockBytes`) in the order Loki's rebuild appends them: its loser-tree
+ * merge by timestamp, where every entry carries the same labels (the rebuild bypasses the query pipeline), so ties
+ * fall to the tree's structure.
  */
-export function rebuildOrder(blocks: readonly CutBlock[], codec: Codec, format: number, symbols: readonly string[]): LogEntry[] {
+export function rebuildOrder(
+  blocks: readonly CutBlock[],
+  blockBytes: Uint8Array,
+  codec: Codec,
+  format: number,
+  symbols: readonly string[],
+): LogEntry[] {
   const limits = resolveLimits({ maxLineLength: LOKI_MAX_LINE_LENGTH, maxEntriesPerBlock: Number.MAX_SAFE_INTEGER });
   const decoded = blocks.map((block) =>
-    decodeBlockPayload(codec.decompress(block.bytes, { maxOutputSize: block.payloadLength, sizeHint: block.payloadLength }), {
-      format,
-      symbols,
-      limits: { ...limits, maxDecompressedBlockSize: block.payloadLength },
-      strictSymbols: true,
-    }),
+    decodeBlockPayload(
+      codec.decompress(blockBytes.subarray(block.offset, block.offset + block.length), {
+        maxOutputSize: block.payloadLength,
+        sizeHint: block.payloadLength,
+      }),
+      {
+        format,
+        symbols,
+        limits: { ...limits, maxDecompressedBlockSize: block.payloadLength },
+        strictSymbols: true,
+      },
+    ),
   );
 
   // The merge compares timestamps only (all labels are equal), so it runs on the timestamps' ranks: same order,

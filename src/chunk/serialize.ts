@@ -8,11 +8,13 @@ import type { Codec } from '../compression/codec.js';
 import { CHECKSUM_LENGTH, CHUNK_MAGIC, footerLength, type ChunkFormat } from './constants.js';
 import type { Symbolizer } from './symbolizer.js';
 
-/** A cut block: its compressed bytes and the metas Loki records for it. */
+/** A cut block: where its compressed bytes are, and the metas Loki records for it. */
 export interface CutBlock {
-  /** The compressed payload. */
-  readonly bytes: Uint8Array;
-  /** CRC-32C of `bytes`. */
+  /** Where the compressed payload starts in {@link ChunkContents.blockBytes}. */
+  readonly offset: number;
+  /** Length of the compressed payload. */
+  readonly length: number;
+  /** CRC-32C of the compressed payload. */
   readonly checksum: number;
   /** Length of the decompressed payload. */
   readonly payloadLength: number;
@@ -36,6 +38,8 @@ export interface ChunkContents {
   symbolizer: Symbolizer;
   /** The cut blocks, in chunk order. */
   blocks: readonly CutBlock[];
+  /** The blocks' compressed payloads: block `b`'s is `blockBytes[b.offset, b.offset + b.length)`. */
+  blockBytes: Uint8Array;
 }
 
 /**
@@ -58,8 +62,8 @@ export function serializeChunk(contents: ChunkContents, forCheckpoint = false): 
     metas.varint64(block.maxt);
     metas.uvarint(offset);
     if (format >= 3) metas.uvarint(block.uncompressedSize);
-    metas.uvarint(block.bytes.length);
-    offset += block.bytes.length + CHECKSUM_LENGTH;
+    metas.uvarint(block.length);
+    offset += block.length + CHECKSUM_LENGTH;
   }
   const metasOffset = offset;
   const metasBytes = metas.subarray();
@@ -74,7 +78,7 @@ export function serializeChunk(contents: ChunkContents, forCheckpoint = false): 
     out.u32(crc32c(section));
   }
   for (const block of blocks) {
-    out.bytes(block.bytes);
+    out.copyFrom(contents.blockBytes, block.offset, block.offset + block.length);
     out.u32(block.checksum);
   }
   out.bytes(metasBytes);

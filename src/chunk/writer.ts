@@ -75,6 +75,8 @@ export class ChunkWriter {
   private head: HeadBlock;
   private symbolizer = new Symbolizer();
   private blocks: CutBlock[] = [];
+  /** The cut blocks' compressed bytes, back to back (see {@link CutBlock.offset}). */
+  private blockBytes = new ByteWriter(64 * 1024);
   /** Sum of the cut blocks' compressed lengths (Loki's `cutBlockSize`). */
   private cutBlockSize = 0;
   /** Where an unordered head's entries are written sorted when cut. */
@@ -117,9 +119,11 @@ export class ChunkWriter {
     if (next.format === this.format) {
       this.head.reset();
       this.symbolizer.reset();
+      this.blockBytes.reset();
       next.head = this.head;
       next.symbolizer = this.symbolizer;
       next.sortedPayload = this.sortedPayload;
+      next.blockBytes = this.blockBytes;
     }
     return next;
   }
@@ -254,25 +258,28 @@ export class ChunkWriter {
     const head = this.head;
     if (head.count === 0) return;
     const payload = head.payload(this.sortedPayload);
-    let bytes = this.codec.compress(payload);
-    // The payload's buffer is reused: never keep a view of it.
-    if (bytes.buffer === payload.buffer) bytes = bytes.slice();
+    const store = this.blockBytes;
+    const offset = store.length;
+    if (this.codec.compressTo) this.codec.compressTo(payload, store);
+    else store.bytes(this.codec.compress(payload));
+    const length = store.length - offset;
     this.blocks.push({
-      bytes,
-      checksum: crc32c(bytes),
+      offset,
+      length,
+      checksum: crc32c(store.subarray(offset, offset + length)),
       payloadLength: payload.length,
       entryCount: head.count,
       mint: head.mint,
       maxt: head.maxt,
       uncompressedSize: head.size,
     });
-    this.cutBlockSize += bytes.length;
+    this.cutBlockSize += length;
     head.reset();
   }
 
   /** Loki's `reorder`: re-appends every entry, in its merge order, into a fresh chunk and takes its blocks. */
   private rebuild(): void {
-    const entries = rebuildOrder(this.blocks, this.codec, this.format, this.symbolizer.symbols);
+    const entries = rebuildOrder(this.blocks, this.blockBytes.subarray(), this.codec, this.format, this.symbolizer.symbols);
     const rebuilt = new ChunkWriter({
       format: this.format,
       encoding: this.codec.id,
@@ -283,13 +290,20 @@ export class ChunkWriter {
     for (const entry of entries) rebuilt.append(entry);
     rebuilt.cut(); // Entries arrive sorted, so the rebuilt blocks never overlap.
     this.blocks = rebuilt.blocks;
+    this.blockBytes = rebuilt.blockBytes;
     this.symbolizer = rebuilt.symbolizer;
     this.nameIds = rebuilt.nameIds;
     this.cutBlockSize = rebuilt.cutBlockSize;
   }
 
   private contents() {
-    return { format: this.format, codec: this.codec, symbolizer: this.symbolizer, blocks: this.blocks };
+    return {
+      format: this.format,
+      codec: this.codec,
+      symbolizer: this.symbolizer,
+      blocks: this.blocks,
+      blockBytes: this.blockBytes.subarray(),
+    };
   }
 
   private checkOrder(timestamp: bigint): void {

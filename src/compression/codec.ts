@@ -1,6 +1,7 @@
 /**
  * The codec interface: one compressed stream in, its bytes out, as Loki frames them (see docs/format.md).
  */
+import type { ByteWriter } from '../binary/byte-writer.js';
 
 /** Loki's codec bytes (`pkg/compression`), as stored in a chunk header. */
 export const CodecId = {
@@ -40,6 +41,12 @@ export interface Codec {
   readonly name: string;
   /** Compresses `data` into one stream framed as Loki's Go writer frames it. */
   compress(data: Uint8Array): Uint8Array;
+  /**
+   * @internal Optional: compresses `data` as {@link compress} does, appending the stream to `out` instead of
+   * returning a new array. The writer collects a chunk's blocks this way in one buffer, reused from chunk to
+   * chunk, which saves allocating, zero-filling and copying each block.
+   */
+  compressTo?(data: Uint8Array, out: ByteWriter): void;
   /**
    * Decompresses one stream, verifying every checksum the stream carries.
    * @throws {LokiChunkError} `CORRUPT_STREAM`, `CHECKSUM_MISMATCH`, `TRUNCATED` or `LIMIT_EXCEEDED`; offsets

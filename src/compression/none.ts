@@ -8,6 +8,7 @@ export const noneCodec: Codec = {
   name: 'none',
   // A copy, so the caller may reuse its buffer (the other codecs never return their input either).
   compress: (data) => data.slice(),
+  compressTo: (data, out) => out.bytes(data),
   decompress(data, options) {
     const limit = checkedOutputLimit(options);
     if (data.length > limit) throw outputLimitError('none', limit, limit);

@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import { createRequire } from 'node:module';
 import { deflateRawSync, gunzipSync, gzipSync, inflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { ByteWriter } from '../../src/binary/byte-writer.js';
 import { crc32c } from '../../src/checksum/crc32c.js';
 import { xxh32 } from '../../src/checksum/xxh32.js';
 import type { Codec } from '../../src/compression/codec.js';
@@ -96,6 +97,18 @@ describe.each(ourCodecs.map((codec) => [codec.name, codec] as const))('%s round 
     expectCode(() => codec.decompress(compressed, { maxOutputSize: 9_999 }), 'LIMIT_EXCEEDED');
     expectCode(() => codec.decompress(compressed, { maxOutputSize: 9_999, sizeHint: 10_000 }), 'LIMIT_EXCEEDED');
     expectCode(() => codec.decompress(compressed, { maxOutputSize: -1 }), 'INVALID_ARGUMENT');
+  });
+
+  it.runIf(codec.compressTo !== undefined)('compressTo appends exactly what compress returns', () => {
+    const out = new ByteWriter(16);
+    out.bytes(Uint8Array.of(1, 2, 3));
+    const expected: Uint8Array[] = [Uint8Array.of(1, 2, 3)];
+    // Growing the writer from 16 bytes, and appending stream after stream, as the chunk writer does.
+    for (const data of [logText(70_000), randomBytes(5_000), new Uint8Array(0), logText(300_000, 2), logText(17)]) {
+      codec.compressTo!(data, out);
+      expected.push(codec.compress(data));
+    }
+    expect(same(out.subarray(), Buffer.concat(expected))).toBe(true);
   });
 
   it('a wrong size hint changes nothing', () => {

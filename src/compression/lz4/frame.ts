@@ -187,13 +187,17 @@ function writerDescriptor(blockCode: number): Uint8Array {
 /** Where each frame is written before it is copied out. */
 const frameOutput = /*#__PURE__*/ new ReusedBuffer();
 
-function compressFrame(data: Uint8Array, blockLimit: number, descriptor: Uint8Array): Uint8Array {
-  const blockCount = Math.ceil(data.length / blockLimit);
+/** The most bytes the frame of `length` bytes of data takes. */
+function frameBound(length: number, blockLimit: number, descriptor: Uint8Array): number {
   // Each block is at most its own size (stored uncompressed otherwise) plus its 4-byte size field.
-  const out = frameOutput.get(4 + descriptor.length + blockCount * 4 + data.length + 4);
-  writeUint32LE(out, 0, FRAME_MAGIC);
-  out.set(descriptor, 4);
-  let to = 4 + descriptor.length;
+  return 4 + descriptor.length + Math.ceil(length / blockLimit) * 4 + length + 4;
+}
+
+/** Writes the frame of `data` at `out[at]`, which has room for {@link frameBound}; returns its end. */
+function writeFrame(data: Uint8Array, blockLimit: number, descriptor: Uint8Array, out: Uint8Array, at: number): number {
+  writeUint32LE(out, at, FRAME_MAGIC);
+  out.set(descriptor, at + 4);
+  let to = at + 4 + descriptor.length;
   for (let start = 0; start < data.length; start += blockLimit) {
     const block = data.subarray(start, Math.min(data.length, start + blockLimit));
     const compressedLength = compressLz4Block(block, out, to + 4);
@@ -207,8 +211,7 @@ function compressFrame(data: Uint8Array, blockLimit: number, descriptor: Uint8Ar
     }
   }
   writeUint32LE(out, to, 0);
-  to += 4;
-  return out.slice(0, to);
+  return to + 4;
 }
 
 function lz4Codec(id: number, name: string, blockCode: number): Codec {
@@ -217,7 +220,14 @@ function lz4Codec(id: number, name: string, blockCode: number): Codec {
   return {
     id,
     name,
-    compress: (data) => compressFrame(data, blockLimit, descriptor),
+    compress(data) {
+      const out = frameOutput.get(frameBound(data.length, blockLimit, descriptor));
+      return out.slice(0, writeFrame(data, blockLimit, descriptor, out, 0));
+    },
+    compressTo(data, writer) {
+      const out = writer.room(frameBound(data.length, blockLimit, descriptor));
+      writer.length = writeFrame(data, blockLimit, descriptor, out, writer.length);
+    },
     decompress: (data, options) =>
       wrapForeignErrors(() => decompressFrames(data, options), 'CORRUPT_STREAM', 'lz4: cannot decode stream'),
   };

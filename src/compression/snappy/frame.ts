@@ -23,6 +23,7 @@ import {
   readSnappyBlockHeader,
 } from './block.js';
 import { readUint32LE, writeUint32LE } from '../../binary/little-endian.js';
+import type { ByteWriter } from '../../binary/byte-writer.js';
 
 const CHUNK_COMPRESSED = 0x00;
 const CHUNK_UNCOMPRESSED = 0x01;
@@ -134,11 +135,27 @@ const streamOutput = /*#__PURE__*/ new ReusedBuffer();
 
 function compressStream(data: Uint8Array): Uint8Array {
   if (data.length === 0) return new Uint8Array(0);
-  const chunkCount = Math.ceil(data.length / MAX_CHUNK_DATA);
+  const out = streamOutput.get(streamBound(data.length));
+  return out.slice(0, writeStream(data, out, 0));
+}
+
+function compressStreamTo(data: Uint8Array, writer: ByteWriter): void {
+  if (data.length === 0) return;
+  const out = writer.room(streamBound(data.length));
+  writer.length = writeStream(data, out, writer.length);
+}
+
+/** The most bytes the stream of `length` bytes of data takes. */
+function streamBound(length: number): number {
+  const chunkCount = Math.ceil(length / MAX_CHUNK_DATA);
+  return STREAM_IDENTIFIER.length + chunkCount * (CHUNK_HEADER_LENGTH + CHECKSUM_LENGTH + 32) + maxSnappyBlockLength(length);
+}
+
+/** Writes the stream of `data` (not empty) at `out[at]`, which has room for {@link streamBound}; returns its end. */
+function writeStream(data: Uint8Array, out: Uint8Array, at: number): number {
   const headers = CHUNK_HEADER_LENGTH + CHECKSUM_LENGTH;
-  const out = streamOutput.get(STREAM_IDENTIFIER.length + chunkCount * headers + maxSnappyBlockLength(data.length) + chunkCount * 32);
-  out.set(STREAM_IDENTIFIER);
-  let to = STREAM_IDENTIFIER.length;
+  out.set(STREAM_IDENTIFIER, at);
+  let to = at + STREAM_IDENTIFIER.length;
   for (let start = 0; start < data.length; start += MAX_CHUNK_DATA) {
     const end = Math.min(data.length, start + MAX_CHUNK_DATA);
     const length = end - start;
@@ -155,7 +172,7 @@ function compressStream(data: Uint8Array): Uint8Array {
       to += headers + length;
     }
   }
-  return out.slice(0, to);
+  return to;
 }
 
 /** Loki's `snappy` (codec byte 4): Snappy's framing format, written byte-identically to golang/snappy. */
@@ -163,6 +180,7 @@ export const snappyCodec: Codec = {
   id: CodecId.snappy,
   name: 'snappy',
   compress: compressStream,
+  compressTo: compressStreamTo,
   decompress: (data, options) =>
     wrapForeignErrors(() => decompressStream(data, options), 'CORRUPT_STREAM', 'snappy: cannot decode stream'),
 };
