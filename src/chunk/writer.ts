@@ -6,7 +6,7 @@
  */
 import { ByteWriter } from '../binary/byte-writer.js';
 import { crc32c } from '../checksum/crc32c.js';
-import { CodecId, type Codec, type CodecName } from '../compression/codec.js';
+import { CodecId, compressInto, type Codec, type CodecName } from '../compression/codec.js';
 import { defaultCodecRegistry } from '../compression/defaults.js';
 import type { CodecRegistry } from '../compression/registry.js';
 import { LokiChunkError } from '../errors.js';
@@ -260,8 +260,7 @@ export class ChunkWriter {
     const payload = head.payload(this.sortedPayload);
     const store = this.blockBytes;
     const offset = store.length;
-    if (this.codec.compressTo) this.codec.compressTo(payload, store);
-    else store.bytes(this.codec.compress(payload));
+    compressInto(this.codec, payload, store);
     const length = store.length - offset;
     this.blocks.push({
       offset,

@@ -42,12 +42,6 @@ export interface Codec {
   /** Compresses `data` into one stream framed as Loki's Go writer frames it. */
   compress(data: Uint8Array): Uint8Array;
   /**
-   * @internal Optional: compresses `data` as {@link compress} does, appending the stream to `out` instead of
-   * returning a new array. The writer collects a chunk's blocks this way in one buffer, reused from chunk to
-   * chunk, which saves allocating, zero-filling and copying each block.
-   */
-  compressTo?(data: Uint8Array, out: ByteWriter): void;
-  /**
    * Decompresses one stream, verifying every checksum the stream carries.
    * @throws {LokiChunkError} `CORRUPT_STREAM`, `CHECKSUM_MISMATCH`, `TRUNCATED` or `LIMIT_EXCEEDED`; offsets
    *   are relative to `data`.
@@ -57,3 +51,28 @@ export interface Codec {
 
 /** Default decompressed-size limit: 1 GiB, Loki's own cap on one line. */
 export const DEFAULT_MAX_DECOMPRESSED_SIZE = 1 << 30;
+
+/** Compresses `data` as a codec's `compress` does, appending the stream to `out` instead of returning it. */
+export type CompressTo = (data: Uint8Array, out: ByteWriter) => void;
+
+/** The built-in codecs that compress straight into a `ByteWriter`. */
+const directCompressors = /*#__PURE__*/ new WeakMap<Codec, CompressTo>();
+
+/**
+ * @internal Gives a built-in `codec` its direct path for {@link compressInto}. Kept off the `Codec` interface so
+ * that a copy of a built-in codec with its own `compress` (`{ ...snappyCodec, compress }`) is used through it.
+ */
+export function withCompressTo<C extends Codec>(codec: C, compressTo: CompressTo): C {
+  directCompressors.set(codec, compressTo);
+  return codec;
+}
+
+/**
+ * @internal Appends the stream `codec.compress(data)` returns to `out`: written there directly by the built-in
+ * codecs that can (snappy, lz4, none), which saves allocating, zero-filling and copying an array per block.
+ */
+export function compressInto(codec: Codec, data: Uint8Array, out: ByteWriter): void {
+  const direct = directCompressors.get(codec);
+  if (direct) direct(data, out);
+  else out.bytes(codec.compress(data));
+}

@@ -11,7 +11,7 @@
  */
 import { xxh32 } from '../../checksum/xxh32.js';
 import { LokiChunkError, wrapForeignErrors } from '../../errors.js';
-import { CodecId, type Codec, type DecompressOptions } from '../codec.js';
+import { CodecId, withCompressTo, type Codec, type DecompressOptions } from '../codec.js';
 import { viewOf } from '../lz-copy.js';
 import { compressLz4Block, decodeLz4Block } from './block.js';
 import { checkedOutputLimit, hintedOutputSize, OutputBuffer, outputLimitError, ReusedBuffer } from '../output-buffer.js';
@@ -217,20 +217,22 @@ function writeFrame(data: Uint8Array, blockLimit: number, descriptor: Uint8Array
 function lz4Codec(id: number, name: string, blockCode: number): Codec {
   const blockLimit = blockSizeForCode(blockCode);
   const descriptor = writerDescriptor(blockCode);
-  return {
-    id,
-    name,
-    compress(data) {
-      const out = frameOutput.get(frameBound(data.length, blockLimit, descriptor));
-      return out.slice(0, writeFrame(data, blockLimit, descriptor, out, 0));
+  return withCompressTo(
+    {
+      id,
+      name,
+      compress(data) {
+        const out = frameOutput.get(frameBound(data.length, blockLimit, descriptor));
+        return out.slice(0, writeFrame(data, blockLimit, descriptor, out, 0));
+      },
+      decompress: (data, options) =>
+        wrapForeignErrors(() => decompressFrames(data, options), 'CORRUPT_STREAM', 'lz4: cannot decode stream'),
     },
-    compressTo(data, writer) {
+    (data, writer) => {
       const out = writer.room(frameBound(data.length, blockLimit, descriptor));
       writer.length = writeFrame(data, blockLimit, descriptor, out, writer.length);
     },
-    decompress: (data, options) =>
-      wrapForeignErrors(() => decompressFrames(data, options), 'CORRUPT_STREAM', 'lz4: cannot decode stream'),
-  };
+  );
 }
 
 /** Loki's `lz4-64k` (codec byte 3): LZ4 frames with 64 KiB blocks. */

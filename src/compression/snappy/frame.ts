@@ -12,7 +12,7 @@
  */
 import { crc32c } from '../../checksum/crc32c.js';
 import { LokiChunkError, wrapForeignErrors } from '../../errors.js';
-import { CodecId, type Codec, type DecompressOptions } from '../codec.js';
+import { CodecId, withCompressTo, type Codec, type DecompressOptions } from '../codec.js';
 import { checkedOutputLimit, outputLimitError, ReusedBuffer } from '../output-buffer.js';
 import {
   compressSnappyBlock,
@@ -176,11 +176,13 @@ function writeStream(data: Uint8Array, out: Uint8Array, at: number): number {
 }
 
 /** Loki's `snappy` (codec byte 4): Snappy's framing format, written byte-identically to golang/snappy. */
-export const snappyCodec: Codec = {
-  id: CodecId.snappy,
-  name: 'snappy',
-  compress: compressStream,
-  compressTo: compressStreamTo,
-  decompress: (data, options) =>
-    wrapForeignErrors(() => decompressStream(data, options), 'CORRUPT_STREAM', 'snappy: cannot decode stream'),
-};
+export const snappyCodec: Codec = /*#__PURE__*/ withCompressTo(
+  {
+    id: CodecId.snappy,
+    name: 'snappy',
+    compress: compressStream,
+    decompress: (data, options) =>
+      wrapForeignErrors(() => decompressStream(data, options), 'CORRUPT_STREAM', 'snappy: cannot decode stream'),
+  },
+  compressStreamTo,
+);
