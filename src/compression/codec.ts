@@ -2,6 +2,7 @@
  * The codec interface: one compressed stream in, its bytes out, as Loki frames them (see docs/format.md).
  */
 import type { ByteWriter } from '../binary/byte-writer.js';
+import { ReusedBuffer } from './output-buffer.js';
 
 /** Loki's codec bytes (`pkg/compression`), as stored in a chunk header. */
 export const CodecId = {
@@ -75,4 +76,35 @@ export function compressInto(codec: Codec, data: Uint8Array, out: ByteWriter): v
   const direct = directCompressors.get(codec);
   if (direct) direct(data, out);
   else out.bytes(codec.compress(data));
+}
+
+/** How a built-in compressor writes its stream into a buffer it is given. */
+export interface StreamWriter {
+  /** The most bytes the stream of `length` bytes of data takes. */
+  bound(length: number): number;
+  /** Writes the stream of `data` at `out[at]`, which has room for {@link bound}; returns the stream's end. */
+  write(data: Uint8Array, out: Uint8Array, at: number): number;
+}
+
+/**
+ * @internal A built-in codec from its compressor's {@link StreamWriter}: `compress` writes the stream into a
+ * buffer kept from call to call and copies it out; {@link compressInto} writes it straight into the writer's.
+ */
+export function streamWritingCodec(codec: Omit<Codec, 'compress'>, stream: StreamWriter): Codec {
+  const scratch = new ReusedBuffer();
+  return withCompressTo(
+    {
+      id: codec.id,
+      name: codec.name,
+      compress(data) {
+        const out = scratch.get(stream.bound(data.length));
+        return out.slice(0, stream.write(data, out, 0));
+      },
+      decompress: codec.decompress,
+    },
+    (data, writer) => {
+      const out = writer.room(stream.bound(data.length));
+      writer.length = stream.write(data, out, writer.length);
+    },
+  );
 }

@@ -11,10 +11,10 @@
  */
 import { xxh32 } from '../../checksum/xxh32.js';
 import { LokiChunkError, wrapForeignErrors } from '../../errors.js';
-import { CodecId, withCompressTo, type Codec, type DecompressOptions } from '../codec.js';
+import { CodecId, streamWritingCodec, type Codec, type DecompressOptions } from '../codec.js';
 import { viewOf } from '../lz-copy.js';
 import { compressLz4Block, decodeLz4Block } from './block.js';
-import { checkedOutputLimit, hintedOutputSize, OutputBuffer, outputLimitError, ReusedBuffer } from '../output-buffer.js';
+import { checkedOutputLimit, hintedOutputSize, OutputBuffer, outputLimitError } from '../output-buffer.js';
 import { readUint32LE, writeUint32LE } from '../../binary/little-endian.js';
 
 const FRAME_MAGIC = 0x184d2204;
@@ -184,9 +184,6 @@ function writerDescriptor(blockCode: number): Uint8Array {
   return descriptor;
 }
 
-/** Where each frame is written before it is copied out. */
-const frameOutput = /*#__PURE__*/ new ReusedBuffer();
-
 /** The most bytes the frame of `length` bytes of data takes. */
 function frameBound(length: number, blockLimit: number, descriptor: Uint8Array): number {
   // Each block is at most its own size (stored uncompressed otherwise) plus its 4-byte size field.
@@ -217,20 +214,16 @@ function writeFrame(data: Uint8Array, blockLimit: number, descriptor: Uint8Array
 function lz4Codec(id: number, name: string, blockCode: number): Codec {
   const blockLimit = blockSizeForCode(blockCode);
   const descriptor = writerDescriptor(blockCode);
-  return withCompressTo(
+  return streamWritingCodec(
     {
       id,
       name,
-      compress(data) {
-        const out = frameOutput.get(frameBound(data.length, blockLimit, descriptor));
-        return out.slice(0, writeFrame(data, blockLimit, descriptor, out, 0));
-      },
       decompress: (data, options) =>
         wrapForeignErrors(() => decompressFrames(data, options), 'CORRUPT_STREAM', 'lz4: cannot decode stream'),
     },
-    (data, writer) => {
-      const out = writer.room(frameBound(data.length, blockLimit, descriptor));
-      writer.length = writeFrame(data, blockLimit, descriptor, out, writer.length);
+    {
+      bound: (length) => frameBound(length, blockLimit, descriptor),
+      write: (data, out, at) => writeFrame(data, blockLimit, descriptor, out, at),
     },
   );
 }

@@ -12,8 +12,8 @@
  */
 import { crc32c } from '../../checksum/crc32c.js';
 import { LokiChunkError, wrapForeignErrors } from '../../errors.js';
-import { CodecId, withCompressTo, type Codec, type DecompressOptions } from '../codec.js';
-import { checkedOutputLimit, outputLimitError, ReusedBuffer } from '../output-buffer.js';
+import { CodecId, streamWritingCodec, type Codec, type DecompressOptions } from '../codec.js';
+import { checkedOutputLimit, outputLimitError } from '../output-buffer.js';
 import {
   compressSnappyBlock,
   decodeSnappyBlock,
@@ -23,7 +23,6 @@ import {
   readSnappyBlockHeader,
 } from './block.js';
 import { readUint32LE, writeUint32LE } from '../../binary/little-endian.js';
-import type { ByteWriter } from '../../binary/byte-writer.js';
 
 const CHUNK_COMPRESSED = 0x00;
 const CHUNK_UNCOMPRESSED = 0x01;
@@ -130,29 +129,16 @@ function writeChunkHeader(out: Uint8Array, at: number, type: number, length: num
   writeUint32LE(out, at + CHUNK_HEADER_LENGTH, checksum);
 }
 
-/** Where each stream is written before it is copied out. */
-const streamOutput = /*#__PURE__*/ new ReusedBuffer();
-
-function compressStream(data: Uint8Array): Uint8Array {
-  if (data.length === 0) return new Uint8Array(0);
-  const out = streamOutput.get(streamBound(data.length));
-  return out.slice(0, writeStream(data, out, 0));
-}
-
-function compressStreamTo(data: Uint8Array, writer: ByteWriter): void {
-  if (data.length === 0) return;
-  const out = writer.room(streamBound(data.length));
-  writer.length = writeStream(data, out, writer.length);
-}
-
 /** The most bytes the stream of `length` bytes of data takes. */
 function streamBound(length: number): number {
   const chunkCount = Math.ceil(length / MAX_CHUNK_DATA);
   return STREAM_IDENTIFIER.length + chunkCount * (CHUNK_HEADER_LENGTH + CHECKSUM_LENGTH + 32) + maxSnappyBlockLength(length);
 }
 
-/** Writes the stream of `data` (not empty) at `out[at]`, which has room for {@link streamBound}; returns its end. */
+/** Writes the stream of `data` at `out[at]`, which has room for {@link streamBound}; returns its end. */
 function writeStream(data: Uint8Array, out: Uint8Array, at: number): number {
+  // golang/snappy writes nothing at all, not even the stream identifier, for empty input.
+  if (data.length === 0) return at;
   const headers = CHUNK_HEADER_LENGTH + CHECKSUM_LENGTH;
   out.set(STREAM_IDENTIFIER, at);
   let to = at + STREAM_IDENTIFIER.length;
@@ -176,13 +162,12 @@ function writeStream(data: Uint8Array, out: Uint8Array, at: number): number {
 }
 
 /** Loki's `snappy` (codec byte 4): Snappy's framing format, written byte-identically to golang/snappy. */
-export const snappyCodec: Codec = /*#__PURE__*/ withCompressTo(
+export const snappyCodec: Codec = /*#__PURE__*/ streamWritingCodec(
   {
     id: CodecId.snappy,
     name: 'snappy',
-    compress: compressStream,
     decompress: (data, options) =>
       wrapForeignErrors(() => decompressStream(data, options), 'CORRUPT_STREAM', 'snappy: cannot decode stream'),
   },
-  compressStreamTo,
+  { bound: streamBound, write: writeStream },
 );
