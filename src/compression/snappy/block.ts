@@ -152,42 +152,42 @@ function makeElementDecoder(buffer: Uint8Array): ElementDecoder {
       const entry = tagTable[tag]!;
       const trailerLength = (entry >>> 11) & 7;
       // One load and a mask read the 0-4 bytes after the tag, whatever the element's kind.
-      const trailer = view.getInt32(at + 1, true) & trailerMasks[tag]!;
-      at += 1 + trailerLength;
+      const trailer = view.getInt32((at + 1) | 0, true) & trailerMasks[tag]!;
+      at = (at + 1 + trailerLength) | 0;
       // All ones for a literal (bit 15 spread by the arithmetic shift), else zero.
       const literal = (entry << 16) >> 31;
-      const length = (entry & 0xff) + ((trailer + 1) & -((entry >>> 14) & 1));
-      const distance = (entry & 0x700) + trailer;
-      const from = (at & literal) | ((to - distance) & ~literal);
+      const length = ((entry & 0xff) + ((trailer + 1) & -((entry >>> 14) & 1))) | 0;
+      const distance = ((entry & 0x700) + trailer) | 0;
+      const from = (at & literal) | (((to - distance) | 0) & ~literal);
       // Negative when the element does not fit: its tag bytes, its literal bytes in the block, its copy offset
       // (zero or before the block), its length in the declared length, or a literal length that overflowed.
       const fits =
-        (end - at) |
-        ((end - at - length) & literal) |
-        ((from | (distance - 1)) & ~literal) |
-        (decodedLength - to - length) |
-        (length - 1);
+        ((end - at) | 0) |
+        (((end - at - length) | 0) & literal) |
+        ((from | ((distance - 1) | 0)) & ~literal) |
+        ((decodedLength - to - length) | 0) |
+        ((length - 1) | 0);
       if (fits < 0) throw elementError(work, elementAt, end, to, decodedLength, inputShift);
 
-      if (length <= 16 && ((distance - 8) & ~literal) >= 0) {
+      if (length <= 16 && (((distance - 8) | 0) & ~literal) >= 0) {
         // Every literal, and copies at least 8 back: exact once the next element overwrites the excess. The
         // fourth word only past 12 bytes: most elements are shorter (copy-1 holds 4-11), and that predicts well.
         view.setInt32(to, view.getInt32(from, true), true);
-        view.setInt32(to + 4, view.getInt32(from + 4, true), true);
-        view.setInt32(to + 8, view.getInt32(from + 8, true), true);
-        if (length > 12) view.setInt32(to + 12, view.getInt32(from + 12, true), true);
-      } else if (((distance - 8) & ~literal) >= 0) {
+        view.setInt32((to + 4) | 0, view.getInt32((from + 4) | 0, true), true);
+        view.setInt32((to + 8) | 0, view.getInt32((from + 8) | 0, true), true);
+        if (length > 12) view.setInt32((to + 12) | 0, view.getInt32((from + 12) | 0, true), true);
+      } else if ((((distance - 8) | 0) & ~literal) >= 0) {
         // 8-byte strides: exact for copies at least 8 back, as each reads only bytes written before it.
-        for (let done = 0; done < length; done += 8) {
-          view.setInt32(to + done, view.getInt32(from + done, true), true);
-          view.setInt32(to + done + 4, view.getInt32(from + done + 4, true), true);
+        for (let done = 0; done < length; done = (done + 8) | 0) {
+          view.setInt32((to + done) | 0, view.getInt32((from + done) | 0, true), true);
+          view.setInt32((to + done + 4) | 0, view.getInt32((from + done + 4) | 0, true), true);
         }
       } else {
         // Copies fewer than 8 back repeat a short pattern: byte by byte.
-        for (let i = 0; i < length; i++) work[to + i] = work[from + i]!;
+        for (let i = 0; i < length; i = (i + 1) | 0) work[(to + i) | 0] = work[(from + i) | 0]!;
       }
-      at += length & literal;
-      to += length;
+      at = (at + (length & literal)) | 0;
+      to = (to + length) | 0;
     }
     if (to !== decodedLength) {
       throw corrupt(`block decodes to ${to} bytes, not the ${decodedLength} it declares`, end + inputShift);
